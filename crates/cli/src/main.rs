@@ -1,0 +1,73 @@
+//! `gateway-doctor`: the command-line front end. Reads files (or stdin), calls the engine,
+//! prints a human report or the JSON contract of DESIGN.md. Exit 0 when it ran, 2 on usage or
+//! read errors.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+mod args;
+mod json;
+mod render;
+
+use args::{Command, Parsed};
+
+fn main() -> ExitCode {
+    let argv: Vec<String> = std::env::args().skip(1).collect();
+    let parsed = match args::parse(&argv) {
+        Ok(p) => p,
+        Err(message) => {
+            eprintln!("gateway-doctor: {message}\n\n{}", args::USAGE);
+            return ExitCode::from(2);
+        }
+    };
+    let mut stdout = std::io::stdout().lock();
+    let result = run(parsed, &mut stdout);
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            let _ = stdout.flush();
+            eprintln!("gateway-doctor: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Runs one parsed command, writing to `out`. Errors are messages for stderr (exit 2).
+pub fn run(parsed: Parsed, out: &mut dyn Write) -> Result<(), String> {
+    let write_err = |e: std::io::Error| format!("cannot write output: {e}");
+    match parsed.command {
+        Command::Help => writeln!(out, "{}", args::USAGE).map_err(write_err),
+        Command::Diagnose => {
+            let pastes = args::read_inputs(&parsed.inputs)?;
+            let report = engine::diagnose(&pastes, &parsed.answers);
+            let text = if parsed.json {
+                json::report(&report)
+            } else {
+                render::report(&report, &pastes)
+            };
+            writeln!(out, "{text}").map_err(write_err)
+        }
+        Command::Inspect => {
+            let pastes = args::read_inputs(&parsed.inputs)?;
+            let artifacts = engine::inspect(&pastes);
+            let text = if parsed.json {
+                json::inspect(&artifacts)
+            } else {
+                render::inspect(&artifacts)
+            };
+            writeln!(out, "{text}").map_err(write_err)
+        }
+        Command::Kinds => {
+            for kind in engine::Kind::ALL {
+                writeln!(out, "{:<24} {}", kind.id(), kind.label()).map_err(write_err)?;
+            }
+            Ok(())
+        }
+        Command::Causes => {
+            for cause in engine::Cause::ALL {
+                writeln!(out, "{:<28} {}", cause.id(), cause.title()).map_err(write_err)?;
+            }
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,128 @@
+//! Human-readable output for terminals: the report with its evidence lines quoted.
+
+use std::fmt::Write;
+
+use engine::{Artifact, Paste, Report};
+
+/// `diagnose` without `--json`.
+pub fn report(r: &Report, pastes: &[Paste]) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "Read {} artifact(s):", r.artifacts.len());
+    for (i, a) in r.artifacts.iter().enumerate() {
+        let _ = writeln!(
+            s,
+            "  [{i}] {} — {} ({} lines, {} unread)",
+            a.name,
+            a.kind.label(),
+            a.lines,
+            a.unparsed_lines
+        );
+    }
+    let _ = writeln!(s);
+    if r.findings.is_empty() {
+        let _ = writeln!(s, "No cause found in what was pasted.");
+        let _ = writeln!(
+            s,
+            "Paste the nginx error log lines of the failing request (tail -n 50 /var/log/nginx/error.log)."
+        );
+    }
+    for (rank, f) in r.findings.iter().enumerate() {
+        let _ = writeln!(
+            s,
+            "{}. {} ({:.0}%): {}",
+            rank + 1,
+            f.cause.id(),
+            f.confidence * 100.0,
+            f.title
+        );
+        for e in &f.evidence {
+            let name = r
+                .artifacts
+                .get(e.artifact)
+                .map(|a| pastes[a.paste].name.as_str())
+                .unwrap_or("?");
+            let first = e.text.lines().next().unwrap_or("");
+            let _ = writeln!(s, "   {name}:{}  {}", e.line, first);
+            let _ = writeln!(s, "   {}→ {}", if e.against { "against " } else { "" }, e.note);
+        }
+        let _ = writeln!(s, "   Fix:");
+        for line in f.fix.lines() {
+            let _ = writeln!(s, "     {line}");
+        }
+        let _ = writeln!(s);
+    }
+    if let Some(status) = r.status_seen {
+        let _ = writeln!(s, "Status the logs show: {status}");
+    }
+    s.trim_end().to_string()
+}
+
+/// `inspect` without `--json`.
+pub fn inspect(artifacts: &[Artifact]) -> String {
+    let mut s = String::new();
+    for (i, a) in artifacts.iter().enumerate() {
+        let last = a.first_line + a.lines.saturating_sub(1);
+        let _ = writeln!(
+            s,
+            "[{i}] {} — {} (confidence {:.0}%), lines {}-{}, {} fact(s), {} unread",
+            a.name,
+            a.kind.id(),
+            a.confidence * 100.0,
+            a.first_line,
+            last,
+            a.facts.len(),
+            a.unparsed_lines
+        );
+        if let Some(c) = &a.command {
+            let _ = writeln!(s, "    command: {c}");
+        }
+        for f in &a.facts {
+            let _ = writeln!(s, "    {}", fact_summary(&f.fact));
+        }
+        for u in &a.unread {
+            let _ = writeln!(s, "    unread line {}: {}", u.line, u.text);
+        }
+    }
+    if artifacts.is_empty() {
+        let _ = writeln!(s, "Nothing to read: the input is empty.");
+    }
+    s.trim_end().to_string()
+}
+
+fn fact_summary(fact: &engine::facts::Fact) -> String {
+    use engine::facts::Fact;
+    match fact {
+        Fact::ErrorEvent(e) => {
+            let mut t = format!("error-event {}", e.class.id());
+            if let Some(n) = e.errno {
+                let _ = write!(t, " errno={n}");
+            }
+            if let Some(a) = &e.action {
+                let _ = write!(t, " while=\"{a}\"");
+            }
+            if let Some(x) = &e.target {
+                let _ = write!(t, " target={x}");
+            }
+            if let Some(u) = &e.upstream {
+                let _ = write!(t, " upstream={u}");
+            }
+            if let Some(sv) = &e.server {
+                let _ = write!(t, " server=\"{sv}\"");
+            }
+            t
+        }
+        other => {
+            let v = serde_json::to_value(other).unwrap_or_default();
+            let mut t = other.type_id().to_string();
+            if let Some(map) = v.as_object() {
+                for (k, val) in map.iter().filter(|(k, _)| k.as_str() != "type") {
+                    if val.is_null() || val.as_array().is_some_and(|a| a.is_empty()) {
+                        continue;
+                    }
+                    let _ = write!(t, " {k}={val}");
+                }
+            }
+            t
+        }
+    }
+}

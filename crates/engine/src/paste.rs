@@ -1,0 +1,34 @@
+//! What the person gives the engine: named pastes, each possibly holding several artifacts.
+
+use serde::{Deserialize, Serialize};
+
+use crate::kind::Kind;
+
+/// One paste (a text box, a dropped file, a CLI file argument).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Paste {
+    /// A name for messages: the file name, or `paste-1` for a text box.
+    pub name: String,
+    /// The text as pasted.
+    pub text: String,
+    /// The kind the person chose. When set, the paste is not split and this kind wins.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<Kind>,
+}
+
+impl Paste {
+    /// A paste with a name and text, kind detected.
+    pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
+        Paste {
+            name: name.into(),
+            text: text.into(),
+            kind: None,
+        }
+    }
+
+    /// The same paste with its kind forced.
+    pub fn with_kind(mut self, kind: Kind) -> Self {
+        self.kind = Some(kind);
+        self
+    }
+}

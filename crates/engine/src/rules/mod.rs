@@ -1,0 +1,53 @@
+//! The rules: one file per rule, each reading the model and scoring the evidence for a cause.
+//! [`RULES`] is the registry; adding a rule touches its file, one line here and its fixtures.
+
+use crate::cause::Cause;
+use crate::model::Model;
+use crate::span::Span;
+
+pub mod php_fpm_down;
+
+/// A rule: its id, the cause it argues for, its documentation, and its check.
+pub struct Rule {
+    /// Stable kebab-case id naming the evidence it looks for.
+    pub id: &'static str,
+    /// The cause it argues for.
+    pub cause: Cause,
+    /// What it looks for, for `gateway-doctor explain` and the docs.
+    pub doc: &'static str,
+    /// Appends what it finds.
+    pub check: fn(&Model<'_>, &mut Vec<Draft>),
+}
+
+/// A finding before rendering: spans, not lines.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Draft {
+    /// The cause.
+    pub cause: Cause,
+    /// Confidence in `[0, 1]`.
+    pub confidence: f32,
+    /// Title in the person's terms.
+    pub title: String,
+    /// Evidence: artifact, span, what it shows, whether it argues against.
+    pub evidence: Vec<DraftEvidence>,
+    /// The fix text.
+    pub fix: String,
+    /// Values the fix and title were filled with.
+    pub values: Vec<(String, String)>,
+}
+
+/// One evidence line of a [`Draft`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct DraftEvidence {
+    /// Artifact index.
+    pub artifact: usize,
+    /// Span in the paste.
+    pub span: Span,
+    /// What it shows.
+    pub note: String,
+    /// True when it argues against the cause.
+    pub against: bool,
+}
+
+/// Every rule, in the order they run.
+pub const RULES: &[&Rule] = &[&php_fpm_down::RULE];

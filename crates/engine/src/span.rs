@@ -1,0 +1,178 @@
+//! Byte ranges into a paste, and the line arithmetic used only when rendering them.
+
+use serde::{Deserialize, Serialize};
+
+/// A half-open byte range `[start, end)` into the text of one paste.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Span {
+    /// First byte of the range.
+    pub start: usize,
+    /// One past the last byte of the range.
+    pub end: usize,
+}
+
+impl Span {
+    /// A span from `start` to `end` (swapped if given in the wrong order).
+    pub fn new(start: usize, end: usize) -> Self {
+        if start <= end {
+            Span { start, end }
+        } else {
+            Span { start: end, end: start }
+        }
+    }
+
+    /// Number of bytes covered.
+    pub fn len(&self) -> usize {
+        self.end - self.start
+    }
+
+    /// True when the span covers no byte.
+    pub fn is_empty(&self) -> bool {
+        self.start == self.end
+    }
+
+    /// The smallest span covering both.
+    pub fn join(self, other: Span) -> Span {
+        Span {
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
+    }
+
+    /// This span moved by `base` bytes (a piece-relative span made paste-relative).
+    pub fn offset(self, base: usize) -> Span {
+        Span {
+            start: self.start + base,
+            end: self.end + base,
+        }
+    }
+
+    /// The text under the span, or "" when it does not fit `text` or cuts a character.
+    pub fn text<'a>(&self, text: &'a str) -> &'a str {
+        text.get(self.start..self.end).unwrap_or("")
+    }
+
+    /// True when `other` lies inside this span.
+    pub fn contains(&self, other: Span) -> bool {
+        self.start <= other.start && other.end <= self.end
+    }
+}
+
+/// One line of a text: its span (without the line break) and its text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Line<'a> {
+    /// Span of the line's content, line break excluded, relative to the text given to [`lines`].
+    pub span: Span,
+    /// The line's content, without `\n` or `\r\n`.
+    pub text: &'a str,
+}
+
+/// Iterates over the lines of `text`, with spans shifted by `base`. A final line without a line
+/// break is included; an empty text yields nothing.
+pub fn lines(text: &str, base: usize) -> impl Iterator<Item = Line<'_>> + '_ {
+    let mut pos = 0;
+    std::iter::from_fn(move || {
+        if pos >= text.len() {
+            return None;
+        }
+        let rest = &text[pos..];
+        let (content_len, advance) = match memchr_newline(rest.as_bytes()) {
+            Some(i) => (i, i + 1),
+            None => (rest.len(), rest.len()),
+        };
+        let mut content = &rest[..content_len];
+        if let Some(stripped) = content.strip_suffix('\r') {
+            content = stripped;
+        }
+        let line = Line {
+            span: Span::new(base + pos, base + pos + content.len()),
+            text: content,
+        };
+        pos += advance;
+        Some(line)
+    })
+}
+
+fn memchr_newline(bytes: &[u8]) -> Option<usize> {
+    bytes.iter().position(|&b| b == b'\n')
+}
+
+/// Maps byte offsets of one text to 1-based line numbers.
+#[derive(Clone, Debug, Default)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    /// Indexes the line starts of `text`.
+    pub fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        LineIndex { starts }
+    }
+
+    /// The 1-based line holding byte `offset`.
+    pub fn line_of(&self, offset: usize) -> usize {
+        match self.starts.binary_search(&offset) {
+            Ok(i) => i + 1,
+            Err(i) => i,
+        }
+    }
+
+    /// Number of lines a span covers, at least 1.
+    pub fn line_count(&self, span: Span) -> usize {
+        let last = if span.end > span.start {
+            span.end - 1
+        } else {
+            span.start
+        };
+        self.line_of(last) - self.line_of(span.start) + 1
+    }
+
+    /// The span of the whole 1-based line `line` in `text` (line break excluded).
+    pub fn line_span(&self, text: &str, line: usize) -> Span {
+        let start = self.starts.get(line.saturating_sub(1)).copied().unwrap_or(text.len());
+        let end = self.starts.get(line).map(|&s| s - 1).unwrap_or(text.len());
+        let end = if end > start && text.as_bytes().get(end - 1) == Some(&b'\r') {
+            end - 1
+        } else {
+            end
+        };
+        Span::new(start, end.max(start))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_strip_breaks_and_keep_offsets() {
+        let text = "a\r\nbb\n\nccc";
+        let got: Vec<_> = lines(text, 10).map(|l| (l.span.start, l.span.end, l.text)).collect();
+        assert_eq!(got, vec![(10, 11, "a"), (13, 15, "bb"), (16, 16, ""), (17, 20, "ccc")]);
+    }
+
+    #[test]
+    fn line_index_finds_lines() {
+        let text = "one\ntwo\nthree";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.line_of(0), 1);
+        assert_eq!(idx.line_of(3), 1);
+        assert_eq!(idx.line_of(4), 2);
+        assert_eq!(idx.line_of(9), 3);
+        assert_eq!(idx.line_span(text, 2).text(text), "two");
+        assert_eq!(idx.line_count(Span::new(0, 7)), 2);
+    }
+
+    #[test]
+    fn span_text_never_panics() {
+        assert_eq!(Span::new(5, 50).text("abc"), "");
+        assert_eq!(Span::new(0, 1).text("é"), "");
+    }
+}

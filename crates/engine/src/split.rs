@@ -1,0 +1,617 @@
+//! Splitting a paste into pieces (one artifact each) and recognising each piece's kind.
+//!
+//! A paste is cut at shell prompts (`$ cmd`, `# cmd`, `user@host:~$ cmd`, `[root@host ~]# cmd`)
+//! and at `nginx -T`'s `# configuration file PATH:` headers. Output without a prompt is cut
+//! further where its content changes kind: at blank lines between paragraphs (not inside an
+//! open `{` block) and where lines that are strong evidence of one kind give way to another.
+//! Each piece is then classified from its command (strongest), a file name, and its content.
+
+use serde::{Deserialize, Serialize};
+
+use crate::kind::Kind;
+use crate::parse::registry::{KindSpec, SPECS};
+use crate::paste::Paste;
+use crate::span::{Line, Span, lines};
+
+/// One artifact found in a paste.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Piece {
+    /// Index of the paste it comes from.
+    pub paste: usize,
+    /// Its text in the paste (prompt and header lines excluded).
+    pub span: Span,
+    /// Its kind.
+    pub kind: Kind,
+    /// How sure the engine is of the kind, in `[0, 1]`.
+    pub confidence: f32,
+    /// The shell command that produced it, when a prompt showed one.
+    pub command: Option<String>,
+    /// A file name it came from (`nginx -T` header, `cat FILE`, the paste's name).
+    pub file: Option<String>,
+    /// True when the person chose the kind.
+    pub overridden: bool,
+    /// Lines of the paste that belong to the piece but carry only its framing (the prompt line,
+    /// the `# configuration file` header): known, not facts, never reported as unread.
+    pub framing: Vec<Span>,
+}
+
+/// A segment of a paste between prompts or headers, before content splitting.
+struct Segment {
+    span: Span,
+    command: Option<String>,
+    file: Option<String>,
+    framing: Vec<Span>,
+    /// The kind a header forces (`# configuration file` means nginx config).
+    forced: Option<Kind>,
+}
+
+/// Splits one paste into classified pieces.
+pub fn split(paste_index: usize, paste: &Paste) -> Vec<Piece> {
+    let text = paste.text.as_str();
+    if let Some(kind) = paste.kind {
+        return vec![Piece {
+            paste: paste_index,
+            span: Span::new(0, text.len()),
+            kind,
+            confidence: 1.0,
+            command: None,
+            file: Some(paste.name.clone()).filter(|n| !n.is_empty()),
+            overridden: true,
+            framing: Vec::new(),
+        }];
+    }
+    let name_hint = Some(paste.name.as_str()).filter(|n| file_hint_kind(n).is_some());
+    let mut pieces = Vec::new();
+    for segment in segments(text) {
+        let file = segment.file.clone().or_else(|| name_hint.map(str::to_string));
+        let command_kind = segment
+            .forced
+            .or_else(|| segment.command.as_deref().and_then(kind_of_command));
+        let runs = content_runs(text, segment.span);
+        let first_piece = pieces.len();
+        for run in runs {
+            let run_lines: Vec<&str> = lines(run.text(text), 0).map(|l| l.text).collect();
+            let (mut kind, mut confidence) = classify_lines(&run_lines, file.as_deref());
+            if let Some(ck) = command_kind {
+                // The command decides, unless this run is strongly another kind.
+                let strongly_other =
+                    kind != ck && confidence >= 0.9 && strong_kind(&run_lines).is_some_and(|k| k != ck);
+                if !strongly_other {
+                    kind = ck;
+                    confidence = 0.95;
+                }
+            }
+            push_merged(
+                &mut pieces,
+                first_piece,
+                Piece {
+                    paste: paste_index,
+                    span: run,
+                    kind,
+                    confidence,
+                    command: segment.command.clone(),
+                    file: file.clone(),
+                    overridden: false,
+                    framing: Vec::new(),
+                },
+            );
+        }
+        if pieces.len() == first_piece && (segment.command.is_some() || segment.forced.is_some()) {
+            // A command with no output: keep it as an empty piece so its framing is accounted for.
+            pieces.push(Piece {
+                paste: paste_index,
+                span: Span::new(segment.span.end, segment.span.end),
+                kind: command_kind.unwrap_or(Kind::Unknown),
+                confidence: if command_kind.is_some() { 0.95 } else { 0.0 },
+                command: segment.command.clone(),
+                file: file.clone(),
+                overridden: false,
+                framing: Vec::new(),
+            });
+        }
+        if let Some(first) = pieces.get_mut(first_piece) {
+            first.framing.extend(segment.framing.iter().copied());
+        }
+    }
+    pieces
+}
+
+/// Appends a piece, merging it into the previous one of this segment when the kind is the same.
+fn push_merged(pieces: &mut Vec<Piece>, segment_start: usize, piece: Piece) {
+    if pieces.len() > segment_start
+        && let Some(last) = pieces.last_mut()
+        && last.kind == piece.kind
+    {
+        last.span = last.span.join(piece.span);
+        last.confidence = last.confidence.max(piece.confidence);
+        return;
+    }
+    pieces.push(piece);
+}
+
+/// Cuts a paste at prompts and `nginx -T` headers.
+fn segments(text: &str) -> Vec<Segment> {
+    let mut out = Vec::new();
+    let mut current = Segment {
+        span: Span::new(0, 0),
+        command: None,
+        file: None,
+        framing: Vec::new(),
+        forced: None,
+    };
+    let mut has_content = false;
+    for line in lines(text, 0) {
+        if let Some(next) = boundary(line) {
+            if has_content || !current.framing.is_empty() {
+                out.push(current);
+            }
+            current = next;
+            has_content = false;
+        } else if has_content {
+            current.span.end = line.span.end;
+        } else {
+            current.span = line.span;
+            has_content = true;
+        }
+    }
+    if has_content || !current.framing.is_empty() {
+        out.push(current);
+    }
+    out
+}
+
+/// The segment a prompt or header line opens, if `line` is one.
+fn boundary(line: Line<'_>) -> Option<Segment> {
+    let empty = Span::new(line.span.end, line.span.end);
+    if let Some(path) = config_file_header(line.text) {
+        return Some(Segment {
+            span: empty,
+            command: None,
+            file: Some(path.to_string()),
+            framing: vec![line.span],
+            forced: Some(Kind::NginxConfig),
+        });
+    }
+    if let Some(path) = tail_header(line.text) {
+        return Some(Segment { span: empty, command: None, file: Some(path.to_string()), framing: vec![line.span], forced: None });
+    }
+    let command = prompt_command(line.text)?;
+    let file = command.as_deref().and_then(file_of_command);
+    Some(Segment {
+        span: empty,
+        command,
+        file,
+        framing: vec![line.span],
+        forced: None,
+    })
+}
+
+/// `# configuration file /etc/nginx/nginx.conf:` → the path.
+fn config_file_header(line: &str) -> Option<&str> {
+    let rest = line.trim().strip_prefix("# configuration file ")?;
+    let path = rest.strip_suffix(':').unwrap_or(rest).trim();
+    (!path.is_empty() && !path.contains(' ')).then_some(path)
+}
+
+/// `==> /var/log/nginx/error.log <==` (the header `tail` prints for several files) → the path.
+fn tail_header(line: &str) -> Option<&str> {
+    let path = line.trim().strip_prefix("==> ")?.strip_suffix(" <==")?.trim();
+    (!path.is_empty()).then_some(path)
+}
+
+/// Programs a `# cmd` line may run (so that config comments are not taken for prompts).
+const KNOWN_PROGRAMS: &[&str] = &[
+    "nginx",
+    "openresty",
+    "systemctl",
+    "service",
+    "journalctl",
+    "ss",
+    "netstat",
+    "lsof",
+    "ls",
+    "id",
+    "groups",
+    "ps",
+    "curl",
+    "wget",
+    "dig",
+    "nslookup",
+    "host",
+    "getent",
+    "cat",
+    "tail",
+    "head",
+    "less",
+    "more",
+    "grep",
+    "egrep",
+    "zcat",
+    "zgrep",
+    "iptables",
+    "iptables-save",
+    "ip6tables",
+    "ip6tables-save",
+    "nft",
+    "ufw",
+    "firewall-cmd",
+    "getenforce",
+    "sestatus",
+    "getsebool",
+    "setsebool",
+    "ausearch",
+    "sealert",
+    "aa-status",
+    "apparmor_status",
+    "docker",
+    "docker-compose",
+    "podman",
+    "kubectl",
+    "k",
+    "free",
+    "uptime",
+    "top",
+    "df",
+    "dmesg",
+    "ulimit",
+    "sysctl",
+    "php",
+    "php-fpm",
+    "sudo",
+    "stat",
+    "namei",
+    "getfacl",
+    "whoami",
+    "uname",
+    "openssl",
+    "nc",
+    "telnet",
+    "ping",
+    "traceroute",
+    "gunicorn",
+    "uwsgi",
+    "node",
+    "pm2",
+    "supervisorctl",
+    "vmstat",
+    "ip",
+    "chmod",
+    "chown",
+    "setenforce",
+    "semanage",
+    "ausearch",
+    "lscpu",
+    "nproc",
+    "cd",
+    "echo",
+    "find",
+];
+
+/// If `line` is a shell prompt, the command after it (`Some(None)` for a bare prompt).
+fn prompt_command(line: &str) -> Option<Option<String>> {
+    let t = line.trim_end();
+    // `[root@host ~]# cmd` / `[user@host dir]$ cmd`
+    if let Some(rest) = t.strip_prefix('[')
+        && let Some(close) = rest.find(']')
+        && rest[..close].contains('@')
+    {
+        let after = &rest[close + 1..];
+        if let Some(cmd) = after.strip_prefix('#').or_else(|| after.strip_prefix('$')) {
+            return Some(non_empty(cmd));
+        }
+    }
+    // `user@host:~$ cmd` / `user@host:/etc/nginx# cmd` / `root@host# cmd`
+    if let Some(at) = t.find('@') {
+        let head = &t[..at];
+        if !head.is_empty()
+            && !head.contains(' ')
+            && head
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b'.')
+        {
+            let rest = &t[at + 1..];
+            if let Some(i) = rest.find(['$', '#']) {
+                let host_dir = &rest[..i];
+                if !host_dir.is_empty() && !host_dir.contains(' ')
+                    || host_dir.contains(':') && !host_dir.trim_end().contains("  ")
+                {
+                    let cmd = &rest[i + 1..];
+                    if cmd.is_empty() || cmd.starts_with(' ') {
+                        return Some(non_empty(cmd));
+                    }
+                }
+            }
+        }
+    }
+    // `$ cmd`
+    if let Some(cmd) = t.strip_prefix("$ ") {
+        return Some(non_empty(cmd));
+    }
+    // `# cmd`, only for a known program (a config comment is not a prompt).
+    if let Some(cmd) = t.strip_prefix("# ") {
+        let (program, _) = program_and_args(cmd)?;
+        if KNOWN_PROGRAMS.contains(&program.as_str())
+            || program.starts_with("php-fpm")
+            || program.starts_with("php") && program[3..].chars().all(|c| c.is_ascii_digit() || c == '.')
+        {
+            // A comment like `# ss is good` would need arguments shaped like options or paths.
+            let args: Vec<&str> = cmd.split_whitespace().skip(1).collect();
+            if args.is_empty()
+                || args
+                    .iter()
+                    .any(|a| a.starts_with('-') || a.starts_with('/') || a.contains('.') || a.contains('|'))
+                || matches!(
+                    program.as_str(),
+                    "systemctl" | "service" | "docker" | "kubectl" | "journalctl" | "getsebool"
+                )
+            {
+                return Some(non_empty(cmd));
+            }
+        }
+    }
+    None
+}
+
+fn non_empty(cmd: &str) -> Option<String> {
+    let c = cmd.trim();
+    (!c.is_empty()).then(|| c.to_string())
+}
+
+/// The program and arguments of a command line: the first stage of a pipeline, with `sudo`,
+/// `env`, `VAR=value`, `time` and paths stripped, and `docker exec`/`kubectl exec` unwrapped.
+pub fn program_and_args(command: &str) -> Option<(String, Vec<String>)> {
+    let first_stage = command
+        .split(['|', ';'])
+        .next()
+        .unwrap_or(command)
+        .split("&&")
+        .next()
+        .unwrap_or(command);
+    let mut words: Vec<String> = first_stage
+        .split_whitespace()
+        .map(|w| w.trim_matches(['"', '\'']).to_string())
+        .collect();
+    loop {
+        let first = words.first()?.clone();
+        if matches!(
+            first.as_str(),
+            "sudo" | "doas" | "env" | "time" | "nice" | "command" | "exec" | "watch"
+        ) || first.contains('=') && !first.starts_with('-')
+        {
+            words.remove(0);
+            // sudo options: `-u user`, `-E`...
+            while words.first().is_some_and(|w| w.starts_with('-')) {
+                let opt = words.remove(0);
+                if (opt == "-u" || opt == "-g" || opt == "-n" && first == "watch") && !words.is_empty() {
+                    words.remove(0);
+                }
+            }
+            continue;
+        }
+        break;
+    }
+    let program = words.first()?.rsplit('/').next()?.to_string();
+    let args: Vec<String> = words[1..].to_vec();
+    // `docker exec [opts] CONTAINER cmd...`, `docker compose exec SERVICE cmd`, `kubectl exec POD -- cmd`
+    if program == "kubectl"
+        && args.first().map(String::as_str) == Some("exec")
+        && let Some(i) = args.iter().position(|a| a == "--")
+    {
+        return program_and_args(&args[i + 1..].join(" "));
+    }
+    if matches!(program.as_str(), "docker" | "podman" | "docker-compose") {
+        let mut rest: &[String] = &args;
+        if rest.first().map(String::as_str) == Some("compose") {
+            rest = &rest[1..];
+        }
+        if rest.first().map(String::as_str) == Some("exec") {
+            let mut i = 1;
+            while i < rest.len() && rest[i].starts_with('-') {
+                i += if matches!(rest[i].as_str(), "-u" | "--user" | "-w" | "--workdir" | "-e" | "--env") {
+                    2
+                } else {
+                    1
+                };
+            }
+            if i + 1 < rest.len() {
+                return program_and_args(&rest[i + 1..].join(" "));
+            }
+        }
+    }
+    Some((program, args))
+}
+
+/// The kind a command produces, if the registry knows it.
+pub fn kind_of_command(command: &str) -> Option<Kind> {
+    let (program, args) = program_and_args(command)?;
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    if matches!(
+        program.as_str(),
+        "cat" | "tail" | "head" | "less" | "more" | "grep" | "egrep" | "zcat" | "zgrep" | "bat"
+    ) {
+        return file_of_command(command).and_then(|f| file_hint_kind(&f));
+    }
+    SPECS.iter().find(|s| (s.command)(&program, &args)).map(|s| s.kind)
+}
+
+/// The file a `cat`/`tail`/`grep` command reads.
+fn file_of_command(command: &str) -> Option<String> {
+    let (program, args) = program_and_args(command)?;
+    if !matches!(
+        program.as_str(),
+        "cat" | "tail" | "head" | "less" | "more" | "grep" | "egrep" | "zcat" | "zgrep" | "bat"
+    ) {
+        return None;
+    }
+    args.iter()
+        .rev()
+        .find(|a| !a.starts_with('-') && (a.contains('/') || a.contains('.')))
+        .cloned()
+}
+
+/// The kind a file name suggests.
+pub fn file_hint_kind(path: &str) -> Option<Kind> {
+    SPECS.iter().find(|s| (s.file)(path)).map(|s| s.kind)
+}
+
+/// Cuts a segment into runs of consistent content (see the module doc).
+fn content_runs(text: &str, segment: Span) -> Vec<Span> {
+    let seg_text = segment.text(text);
+    let all: Vec<Line<'_>> = lines(seg_text, segment.start).collect();
+    let mut runs: Vec<Span> = Vec::new();
+    let mut current: Option<(Span, Option<Kind>)> = None;
+    let mut depth: i64 = 0;
+    let mut after_blank = false;
+    for line in &all {
+        if line.text.trim().is_empty() {
+            after_blank = true;
+            continue;
+        }
+        let strong = strong_line_kind(line.text);
+        let cut = match &current {
+            None => false,
+            Some((_, run_kind)) => {
+                let kind_changes = match (strong, run_kind) {
+                    (Some(k), Some(rk)) => k != *rk,
+                    (Some(_), None) => true,
+                    (None, _) => false,
+                };
+                (kind_changes && depth <= 0) || (after_blank && depth <= 0 && strong != *run_kind)
+            }
+        };
+        if cut && let Some((span, _)) = current.take() {
+            runs.push(span);
+        }
+        current = Some(match current.take() {
+            None => (line.span, strong),
+            Some((span, kind)) => (span.join(line.span), kind.or(strong)),
+        });
+        depth += brace_delta(line.text);
+        after_blank = false;
+    }
+    if let Some((span, _)) = current {
+        runs.push(span);
+    }
+    runs
+}
+
+/// `{` minus `}` on a line, outside comments and quotes (enough to keep config blocks whole).
+fn brace_delta(line: &str) -> i64 {
+    let mut delta = 0;
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    for c in line.chars() {
+        if escaped {
+            escaped = false;
+            continue;
+        }
+        match (quote, c) {
+            (_, '\\') => escaped = true,
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '#') => break,
+            (None, '{') => delta += 1,
+            (None, '}') => delta -= 1,
+            _ => {}
+        }
+    }
+    delta
+}
+
+/// The kind a single line is strong evidence of.
+fn strong_line_kind(line: &str) -> Option<Kind> {
+    SPECS.iter().find(|s| s.line.is_some_and(|f| f(line))).map(|s| s.kind)
+}
+
+/// The strong kind shared by most recognised lines of a block.
+fn strong_kind(block: &[&str]) -> Option<Kind> {
+    let mut counts: Vec<(Kind, usize)> = Vec::new();
+    for line in block {
+        if let Some(k) = strong_line_kind(line) {
+            match counts.iter_mut().find(|(c, _)| *c == k) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((k, 1)),
+            }
+        }
+    }
+    counts.into_iter().max_by_key(|&(_, n)| n).map(|(k, _)| k)
+}
+
+/// The best kind for a block of lines and the confidence in it.
+pub fn classify_lines(block: &[&str], file: Option<&str>) -> (Kind, f32) {
+    let hinted = file.and_then(file_hint_kind);
+    let mut best: Option<(&KindSpec, f32)> = None;
+    for spec in SPECS {
+        let mut score = (spec.block)(block);
+        if Some(spec.kind) == hinted {
+            score = (score + 0.5).clamp(0.6, 1.0);
+        }
+        if best.is_none_or(|(_, b)| score > b) {
+            best = Some((spec, score));
+        }
+    }
+    match best {
+        Some((spec, score)) if score >= 0.3 => (spec.kind, score),
+        _ => (Kind::Unknown, 0.0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(text: &str) -> Vec<(Kind, String)> {
+        let paste = Paste::new("paste-1.txt", text);
+        split(0, &paste)
+            .into_iter()
+            .map(|p| (p.kind, p.span.text(text).to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn recognises_prompts() {
+        assert_eq!(prompt_command("$ ss -ltnp"), Some(Some("ss -ltnp".into())));
+        assert_eq!(
+            prompt_command("root@web1:~# systemctl status nginx"),
+            Some(Some("systemctl status nginx".into()))
+        );
+        assert_eq!(
+            prompt_command("[root@centos ~]# getsebool -a"),
+            Some(Some("getsebool -a".into()))
+        );
+        assert_eq!(
+            prompt_command("user@host:/etc/nginx$ nginx -t"),
+            Some(Some("nginx -t".into()))
+        );
+        assert_eq!(prompt_command("# nginx -T"), Some(Some("nginx -T".into())));
+        assert_eq!(prompt_command("# the nginx user"), None);
+        assert_eq!(prompt_command("# fastcgi_pass unix:/run/php.sock;"), None);
+        assert_eq!(prompt_command("    # comment"), None);
+    }
+
+    #[test]
+    fn unwraps_commands() {
+        let (p, a) = program_and_args("sudo -u www-data tail -n 50 /var/log/nginx/error.log | grep 502").unwrap();
+        assert_eq!(p, "tail");
+        assert_eq!(a.last().unwrap(), "/var/log/nginx/error.log");
+        assert_eq!(program_and_args("docker compose exec web nginx -T").unwrap().0, "nginx");
+        assert_eq!(program_and_args("kubectl exec -it pod -- nginx -T").unwrap().0, "nginx");
+        assert_eq!(program_and_args("/usr/sbin/nginx -t").unwrap().0, "nginx");
+    }
+
+    #[test]
+    fn splits_error_log_from_other_text() {
+        let text = "some words here\n\n2026/11/21 10:00:00 [error] 1#1: *1 connect() failed (111: Connection refused) while connecting to upstream, client: 1.2.3.4, server: a, request: \"GET / HTTP/1.1\", upstream: \"http://127.0.0.1:8000/\", host: \"a\"\n";
+        let got = kinds(text);
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert_eq!(got[0].0, Kind::Unknown);
+        assert_eq!(got[1].0, Kind::NginxErrorLog);
+    }
+
+    #[test]
+    fn empty_paste_has_no_pieces() {
+        assert!(kinds("").is_empty());
+        assert!(kinds("\n\n  \n").is_empty());
+    }
+}
