@@ -23,7 +23,11 @@ fn run_case(dir: &Path) -> String {
 #[test]
 fn snapshots() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots");
-    let mut dirs: Vec<_> = std::fs::read_dir(&root).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()).collect();
+    let mut dirs: Vec<_> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
     dirs.sort();
     assert!(!dirs.is_empty());
     let update = std::env::var_os("UPDATE_EXPECT").is_some();
@@ -40,13 +44,23 @@ fn snapshots() {
             failures.push(format!("{}:\n--- expected\n{expected}\n--- got\n{got}", dir.display()));
         }
     }
-    assert!(failures.is_empty(), "{} snapshot(s) differ (UPDATE_EXPECT=1 to accept):\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} snapshot(s) differ (UPDATE_EXPECT=1 to accept):\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
 fn usage_errors_exit_2() {
     let bin = env!("CARGO_BIN_EXE_gateway-doctor");
-    for args in [&[][..], &["diagnose"][..], &["diagnose", "/nonexistent/file"][..], &["bogus"][..]] {
+    for args in [
+        &[][..],
+        &["diagnose"][..],
+        &["diagnose", "/nonexistent/file"][..],
+        &["bogus"][..],
+    ] {
         let out = Command::new(bin).args(args).output().unwrap();
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         assert!(!out.stderr.is_empty(), "{args:?} explains itself on stderr");
@@ -60,7 +74,11 @@ fn binary_input_is_read_not_rejected() {
     let file = dir.join("junk.bin");
     let bytes: Vec<u8> = (0..=255u8).cycle().take(70_000).collect();
     std::fs::write(&file, bytes).unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_gateway-doctor")).args(["diagnose", "--json"]).arg(&file).output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_gateway-doctor"))
+        .args(["diagnose", "--json"])
+        .arg(&file)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(0));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(v["findings"].as_array().unwrap().is_empty());

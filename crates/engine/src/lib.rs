@@ -44,50 +44,71 @@ use crate::span::{LineIndex, Span};
 pub type Answers = BTreeMap<String, String>;
 
 /// Splits, classifies and parses every paste: what the engine read, before any diagnosis.
+///
+/// nginx configuration pieces are parsed first, so that access logs can be read with the
+/// `log_format`s the configuration defines.
 pub fn inspect(pastes: &[Paste]) -> Vec<Artifact> {
     let indexes: Vec<LineIndex> = pastes.iter().map(|p| LineIndex::new(&p.text)).collect();
-    let mut artifacts = Vec::new();
+    let mut pieces: Vec<(split::Piece, bool)> = Vec::new();
     for (paste_index, paste) in pastes.iter().enumerate() {
-        let pieces = split::split(paste_index, paste);
-        let several = pieces.len() > 1;
-        for piece in pieces {
-            let text = piece.span.text(&paste.text);
-            let cx = ParseContext {
-                text,
-                base: piece.span.start,
-                file: piece.file.as_deref(),
-                log_formats: &[],
-            };
-            let parsed = parse::parse(piece.kind, &cx);
-            let index = &indexes[paste_index];
-            let first_line = index.line_of(piece.span.start);
-            let lines = if piece.span.is_empty() {
-                0
-            } else {
-                index.line_count(piece.span)
-            };
-            let artifact_index = artifacts.len();
-            let unread: Vec<LineRef> = parsed
-                .unread
-                .iter()
-                .map(|&span| line_ref(artifact_index, &paste.text, index, span))
-                .collect();
-            artifacts.push(Artifact {
-                name: artifact_name(paste, &piece, several, first_line, lines),
-                paste: paste_index,
-                kind: piece.kind,
-                confidence: piece.confidence,
-                command: piece.command,
-                file: piece.file,
-                overridden: piece.overridden,
-                span: piece.span,
-                first_line,
-                lines,
-                unparsed_lines: unread.len(),
-                facts: parsed.facts,
-                unread,
-            });
-        }
+        let split = split::split(paste_index, paste);
+        let several = split.len() > 1;
+        pieces.extend(split.into_iter().map(|p| (p, several)));
+    }
+    let parse_piece = |piece: &split::Piece, log_formats: &[facts::LogFormat]| {
+        let text = piece.span.text(&pastes[piece.paste].text);
+        let cx = ParseContext {
+            text,
+            base: piece.span.start,
+            file: piece.file.as_deref(),
+            log_formats,
+        };
+        parse::parse(piece.kind, &cx)
+    };
+    let mut parsed: Vec<Option<parse::Parsed>> = pieces
+        .iter()
+        .map(|(piece, _)| (piece.kind == Kind::NginxConfig).then(|| parse_piece(piece, &[])))
+        .collect();
+    let log_formats: Vec<facts::LogFormat> = parsed
+        .iter()
+        .flatten()
+        .flat_map(|p| &p.facts)
+        .filter_map(|f| match &f.fact {
+            Fact::LogFormat(l) => Some(l.clone()),
+            _ => None,
+        })
+        .collect();
+    let mut artifacts = Vec::with_capacity(pieces.len());
+    for (artifact_index, ((piece, several), done)) in pieces.into_iter().zip(parsed.iter_mut()).enumerate() {
+        let parsed = done.take().unwrap_or_else(|| parse_piece(&piece, &log_formats));
+        let paste = &pastes[piece.paste];
+        let index = &indexes[piece.paste];
+        let first_line = index.line_of(piece.span.start);
+        let lines = if piece.span.is_empty() {
+            0
+        } else {
+            index.line_count(piece.span)
+        };
+        let unread: Vec<LineRef> = parsed
+            .unread
+            .iter()
+            .map(|&span| line_ref(artifact_index, &paste.text, index, span))
+            .collect();
+        artifacts.push(Artifact {
+            name: artifact_name(paste, &piece, several, first_line, lines),
+            paste: piece.paste,
+            kind: piece.kind,
+            confidence: piece.confidence,
+            command: piece.command,
+            file: piece.file,
+            overridden: piece.overridden,
+            span: piece.span,
+            first_line,
+            lines,
+            unparsed_lines: unread.len(),
+            facts: parsed.facts,
+            unread,
+        });
     }
     artifacts
 }

@@ -173,7 +173,13 @@ fn boundary(line: Line<'_>) -> Option<Segment> {
         });
     }
     if let Some(path) = tail_header(line.text) {
-        return Some(Segment { span: empty, command: None, file: Some(path.to_string()), framing: vec![line.span], forced: None });
+        return Some(Segment {
+            span: empty,
+            command: None,
+            file: Some(path.to_string()),
+            framing: vec![line.span],
+            forced: None,
+        });
     }
     let command = prompt_command(line.text)?;
     let file = command.as_deref().and_then(file_of_command);

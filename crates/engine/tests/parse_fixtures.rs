@@ -61,9 +61,16 @@ fn parse_fixtures() {
     for (kind, input) in all {
         assert!(Kind::from_id(&kind).is_some(), "folder {kind} is not a kind id");
         let got = observed(&input);
-        let first_kind = got.get(0).and_then(|a| a["kind"].as_str()).unwrap_or("none").to_string();
+        let first_kind = got
+            .get(0)
+            .and_then(|a| a["kind"].as_str())
+            .unwrap_or("none")
+            .to_string();
         if first_kind != kind {
-            failures.push(format!("{}: first artifact is {first_kind}, folder says {kind}", input.display()));
+            failures.push(format!(
+                "{}: first artifact is {first_kind}, folder says {kind}",
+                input.display()
+            ));
         }
         let expect_path = input.with_extension("expect.json");
         if update {
@@ -73,7 +80,10 @@ fn parse_fixtures() {
         let expected: Value = match std::fs::read_to_string(&expect_path) {
             Ok(text) => serde_json::from_str(&text).unwrap(),
             Err(_) => {
-                failures.push(format!("{}: no expectation (run with UPDATE_EXPECT=1)", input.display()));
+                failures.push(format!(
+                    "{}: no expectation (run with UPDATE_EXPECT=1)",
+                    input.display()
+                ));
                 continue;
             }
         };
@@ -86,5 +96,10 @@ fn parse_fixtures() {
             ));
         }
     }
-    assert!(failures.is_empty(), "{} fixture(s) failed:\n{}", failures.len(), failures.join("\n\n"));
+    assert!(
+        failures.is_empty(),
+        "{} fixture(s) failed:\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
 }

@@ -108,10 +108,7 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
 /// Lines that carry nothing but are no reason to worry: blanks, `tail` headers, ellipses.
 fn is_ignorable(text: &str) -> bool {
     let t = text.trim();
-    t.is_empty()
-        || t.chars().all(|c| c == '.' || c == '…' || c == '-' || c == ' ')
-        || t == "[...]"
-        || t == "(...)"
+    t.is_empty() || t.chars().all(|c| c == '.' || c == '…' || c == '-' || c == ' ') || t == "[...]" || t == "(...)"
 }
 
 /// A FastCGI stderr entry is closed once its tail (` while ...` or `, client: `) follows the
