@@ -50,6 +50,8 @@ pub fn report(r: &Report) -> String {
                     "artifact": e.artifact, "line": e.line, "text": e.text, "note": e.note, "against": e.against,
                 })).collect::<Vec<_>>(),
                 "fix": f.fix,
+                "edits": f.edits.iter().map(|e| json!({"file": e.file, "line": e.line, "before": e.before, "after": e.after})).collect::<Vec<_>>(),
+                "client_sees": f.client_sees,
                 "values": f.values.iter().map(|(k, v)| (k.clone(), json!(v))).collect::<serde_json::Map<_, _>>(),
             })
         })

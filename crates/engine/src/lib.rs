@@ -21,6 +21,7 @@
 pub mod cause;
 pub mod facts;
 pub mod kind;
+pub mod knowledge;
 pub mod model;
 pub mod parse;
 pub mod paste;
@@ -116,7 +117,7 @@ pub fn inspect(pastes: &[Paste]) -> Vec<Artifact> {
 /// The whole engine: pastes and answers in, a ranked diagnosis out.
 pub fn diagnose(pastes: &[Paste], _answers: &Answers) -> Report {
     let artifacts = inspect(pastes);
-    let model = model::Model::build(artifacts.iter().enumerate().map(|(i, a)| (i, a.facts.as_slice())));
+    let model = model::Model::build(&artifacts);
     let mut drafts = Vec::new();
     for rule in rules::RULES {
         (rule.check)(&model, &mut drafts);
@@ -145,8 +146,10 @@ pub fn diagnose(pastes: &[Paste], _answers: &Answers) -> Report {
                     }
                 })
                 .collect(),
-            fix: d.fix,
+            fix: render_fix(d.cause, &d.values, &d.edits, None),
+            edits: d.edits,
             values: d.values,
+            client_sees: d.cause.client_sees().to_string(),
         })
         .collect();
     let status_seen = status_seen(&artifacts);
@@ -197,6 +200,48 @@ fn status_seen(artifacts: &[Artifact]) -> Option<u16> {
         }
     }
     seen
+}
+
+/// The fix of a finding as Markdown: its edits, the page's fix (and the platform's part, or every
+/// platform's when it is not known), then the check.
+pub fn render_fix(cause: Cause, values: &[(String, String)], edits: &[report::Edit], platform: Option<&str>) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    for edit in edits {
+        match (&edit.file, edit.line) {
+            (Some(f), Some(l)) => {
+                let _ = writeln!(out, "In `{f}` line {l}:");
+            }
+            (Some(f), None) => {
+                let _ = writeln!(out, "In `{f}`:");
+            }
+            _ => {
+                let _ = writeln!(out, "Change:");
+            }
+        }
+        out.push_str("```diff\n");
+        for l in edit.before.lines() {
+            let _ = writeln!(out, "- {l}");
+        }
+        for l in edit.after.lines() {
+            let _ = writeln!(out, "+ {l}");
+        }
+        out.push_str("```\n\n");
+    }
+    let Some(page) = knowledge::page(cause) else { return out };
+    if let Some(fix) = page.section("Fix") {
+        out.push_str(fix);
+        out.push_str("\n\n");
+    }
+    for (name, body) in page.fix_platforms {
+        if platform.is_none_or(|p| p == *name) {
+            let _ = write!(out, "**{name}**\n\n{body}\n\n");
+        }
+    }
+    if let Some(check) = page.section("Check") {
+        let _ = write!(out, "**Check**\n\n{check}\n");
+    }
+    knowledge::fill(out.trim_end(), values)
 }
 
 fn line_ref(artifact: usize, text: &str, index: &LineIndex, span: Span) -> LineRef {

@@ -80,10 +80,28 @@ pub struct Finding {
     pub title: String,
     /// The lines that prove it.
     pub evidence: Vec<Evidence>,
-    /// The fix, filled in with the person's paths, ports and names.
+    /// The fix, filled in with the person's paths, ports and names (Markdown): the edits, the
+    /// knowledge page's fix for the person's platform, and the check that confirms it.
     pub fix: String,
+    /// Concrete configuration changes: file, line, before and after.
+    pub edits: Vec<Edit>,
     /// Values read from the evidence (placeholders of the knowledge page), e.g. `socket`.
     pub values: Vec<(String, String)>,
+    /// What the client sees for this cause (502, 504...), from the cause table.
+    pub client_sees: String,
+}
+
+/// A concrete change to a configuration file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Edit {
+    /// The file to edit, when known.
+    pub file: Option<String>,
+    /// The 1-based line in that file (as the person's paste shows it), when known.
+    pub line: Option<usize>,
+    /// The text as it is now.
+    pub before: String,
+    /// The text as it should be.
+    pub after: String,
 }
 
 /// The whole diagnosis.

@@ -1,10 +1,15 @@
 //! The model: one view of the system joined from the facts of every artifact.
+//!
+//! Rules read facts through [`Model::all`] (every fact of one type, located) and through the
+//! joins below, which answer the cross-artifact questions (what listens where, who owns a
+//! socket, which pool serves an address...).
 
-use crate::facts::{ErrorEvent, Fact, FactAt};
+use crate::facts::*;
+use crate::report::Artifact;
 use crate::span::Span;
 
 /// A fact located in an artifact.
-#[derive(Clone, Copy, Debug)]
+#[derive(Debug)]
 pub struct At<'a, T> {
     /// Index of the artifact.
     pub artifact: usize,
@@ -14,31 +19,118 @@ pub struct At<'a, T> {
     pub value: &'a T,
 }
 
+impl<T> Clone for At<'_, T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for At<'_, T> {}
+
+impl<'a, T> std::ops::Deref for At<'a, T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        self.value
+    }
+}
+
+/// A fact type that can be picked out of a [`Fact`].
+pub trait FactType {
+    /// The value, when `fact` is of this type.
+    fn pick(fact: &Fact) -> Option<&Self>;
+}
+
+macro_rules! fact_types {
+    ($($variant:ident => $ty:ty),* $(,)?) => {
+        $(impl FactType for $ty {
+            fn pick(fact: &Fact) -> Option<&Self> {
+                match fact {
+                    Fact::$variant(v) => Some(v),
+                    _ => None,
+                }
+            }
+        })*
+    };
+}
+
+fact_types! {
+    ErrorEvent => ErrorEvent,
+    ConfigTest => ConfigTest,
+    NginxBuild => NginxBuild,
+    UpstreamTarget => UpstreamTarget,
+    UpstreamGroup => UpstreamGroup,
+    ServerBlock => ServerBlock,
+    NginxDirective => NginxDirective,
+    Include => Include,
+    LogFormat => LogFormat,
+    ConfigProblem => ConfigProblem,
+    AccessEntry => AccessEntry,
+    FpmPool => FpmPool,
+    FpmEvent => FpmEvent,
+    PhpVersion => PhpVersion,
+    ServiceStatus => ServiceStatus,
+    JournalEntry => JournalEntry,
+    Listener => Listener,
+    SocketSummary => SocketSummary,
+    FileEntry => FileEntry,
+    UserIdentity => UserIdentity,
+    ProcessInfo => ProcessInfo,
+    HttpResponse => HttpResponse,
+    CurlError => CurlError,
+    DnsRecord => DnsRecord,
+    DnsStatus => DnsStatus,
+    FirewallRule => FirewallRule,
+    FirewallState => FirewallState,
+    SelinuxMode => SelinuxMode,
+    SeBoolean => SeBoolean,
+    MacDenial => MacDenial,
+    Container => Container,
+    ComposeService => ComposeService,
+    KubeObject => KubeObject,
+    ControllerEvent => ControllerEvent,
+    MemoryUsage => MemoryUsage,
+    LoadAverage => LoadAverage,
+    CpuUsage => CpuUsage,
+    DiskUsage => DiskUsage,
+    OomKill => OomKill,
+    KernelEvent => KernelEvent,
+    Setting => Setting,
+    AppEvent => AppEvent,
+    ErrorPage => ErrorPageInfo,
+}
+
 /// The joined view the rules read.
 #[derive(Debug, Default)]
 pub struct Model<'a> {
+    /// Every artifact as read.
+    pub artifacts: &'a [Artifact],
     facts: Vec<(usize, &'a FactAt)>,
 }
 
 impl<'a> Model<'a> {
-    /// Builds the model from every artifact's facts (artifact index, facts).
-    pub fn build(artifacts: impl IntoIterator<Item = (usize, &'a [FactAt])>) -> Self {
-        let mut facts = Vec::new();
-        for (index, list) in artifacts {
-            facts.extend(list.iter().map(|f| (index, f)));
-        }
-        Model { facts }
+    /// Builds the model from every artifact's facts.
+    pub fn build(artifacts: &'a [Artifact]) -> Self {
+        let facts = artifacts
+            .iter()
+            .enumerate()
+            .flat_map(|(i, a)| a.facts.iter().map(move |f| (i, f)))
+            .collect();
+        Model { artifacts, facts }
     }
 
-    /// Every nginx error-log event, in paste order.
-    pub fn error_events(&self) -> impl Iterator<Item = At<'a, ErrorEvent>> + '_ {
-        self.facts.iter().filter_map(|&(artifact, f)| match &f.fact {
-            Fact::ErrorEvent(e) => Some(At {
+    /// Every fact of type `T`, in paste order.
+    pub fn all<T: FactType + 'a>(&self) -> impl Iterator<Item = At<'a, T>> + '_ {
+        self.facts.iter().filter_map(|&(artifact, f)| {
+            T::pick(&f.fact).map(|value| At {
                 artifact,
                 span: f.span,
-                value: e,
-            }),
-            _ => None,
+                value,
+            })
         })
+    }
+
+    /// True when some fact of type `T` was pasted.
+    pub fn has<T: FactType + 'a>(&self) -> bool {
+        self.all::<T>().next().is_some()
     }
 }

@@ -30,10 +30,54 @@ pub struct Draft {
     pub title: String,
     /// Evidence: artifact, span, what it shows, whether it argues against.
     pub evidence: Vec<DraftEvidence>,
-    /// The fix text.
-    pub fix: String,
-    /// Values the fix and title were filled with.
+    /// Values read from the evidence, filling the knowledge page's placeholders.
     pub values: Vec<(String, String)>,
+    /// Concrete configuration changes, when the rule can name the line to change.
+    pub edits: Vec<crate::report::Edit>,
+}
+
+impl Draft {
+    /// A draft for `cause` with a confidence and a title, no evidence yet.
+    pub fn new(cause: Cause, confidence: f32, title: impl Into<String>) -> Self {
+        Draft {
+            cause,
+            confidence,
+            title: title.into(),
+            evidence: Vec::new(),
+            values: Vec::new(),
+            edits: Vec::new(),
+        }
+    }
+
+    /// Adds a supporting evidence line.
+    pub fn support(&mut self, artifact: usize, span: Span, note: impl Into<String>) -> &mut Self {
+        self.evidence.push(DraftEvidence {
+            artifact,
+            span,
+            note: note.into(),
+            against: false,
+        });
+        self
+    }
+
+    /// Adds a line that argues against the cause.
+    pub fn against(&mut self, artifact: usize, span: Span, note: impl Into<String>) -> &mut Self {
+        self.evidence.push(DraftEvidence {
+            artifact,
+            span,
+            note: note.into(),
+            against: true,
+        });
+        self
+    }
+
+    /// Records a value for the page's placeholders (the first value of a name wins).
+    pub fn value(&mut self, name: &str, value: impl Into<String>) -> &mut Self {
+        if !self.values.iter().any(|(k, _)| k == name) {
+            self.values.push((name.to_string(), value.into()));
+        }
+        self
+    }
 }
 
 /// One evidence line of a [`Draft`].

@@ -7,9 +7,9 @@
 //! between them when the pool's `listen` or a socket listing is pasted).
 
 use crate::cause::Cause;
-use crate::facts::MessageClass;
+use crate::facts::{ErrorEvent, MessageClass};
 use crate::model::Model;
-use crate::rules::{Draft, DraftEvidence, Rule};
+use crate::rules::{Draft, Rule};
 
 /// The rule.
 pub const RULE: Rule = Rule {
@@ -21,31 +21,28 @@ pub const RULE: Rule = Rule {
 
 fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
     let mut draft: Option<Draft> = None;
-    for event in model.error_events() {
-        let e = event.value;
+    for e in model.all::<ErrorEvent>() {
         if e.class != MessageClass::ConnectFailed || e.errno != Some(2) {
             continue;
         }
         let Some(socket) = e.target.as_deref().and_then(|t| t.strip_prefix("unix:")) else {
             continue;
         };
-        let d = draft.get_or_insert_with(|| Draft {
-            cause: Cause::PhpFpmDown,
-            confidence: 0.8,
-            title: format!("PHP-FPM is not running: its socket {socket} does not exist"),
-            evidence: Vec::new(),
-            fix: format!(
-                "Start PHP-FPM and check that it creates {socket}:\n  systemctl status 'php*-fpm*'\n  systemctl restart php-fpm   # the unit name carries the PHP version on Debian/Ubuntu, e.g. php8.3-fpm\n  ls -l {socket}"
-            ),
-            values: vec![("socket".into(), socket.to_string())],
+        let d = draft.get_or_insert_with(|| {
+            let mut d = Draft::new(
+                Cause::PhpFpmDown,
+                0.8,
+                format!("PHP-FPM is not running: its socket {socket} does not exist"),
+            );
+            d.value("socket", socket);
+            d
         });
         if d.evidence.len() < 5 {
-            d.evidence.push(DraftEvidence {
-                artifact: event.artifact,
-                span: event.span,
-                note: format!("nginx cannot find the socket {socket} (errno 2)"),
-                against: false,
-            });
+            d.support(
+                e.artifact,
+                e.span,
+                format!("nginx cannot find the socket {socket} (errno 2)"),
+            );
         }
     }
     out.extend(draft);
