@@ -363,7 +363,14 @@ fn fill_body(event: &mut ErrorEvent, body: &str) {
 fn split_tail(body: &str) -> (&str, Option<&str>) {
     for marker in [", client: ", ", resolver: ", ", upstream: \""] {
         let mut search_end = body.len();
+        // A few candidates from the right suffice (the tail is last); more would make a line
+        // full of fake tails quadratic.
+        let mut tries = 0;
         while let Some(i) = body[..search_end].rfind(marker) {
+            tries += 1;
+            if tries > 4 {
+                break;
+            }
             let tail = &body[i + 2..];
             if tail_is_plausible(tail) {
                 return (&body[..i], Some(tail));
