@@ -84,7 +84,10 @@ fn ten_thousand_nested_braces() {
 fn ten_megabyte_single_line() {
     let line = "a".repeat(10 * 1024 * 1024);
     run_every_kind(&line);
-    let log_like = format!("2026/11/21 10:00:00 [error] 1#1: *1 {} while connecting to upstream", "x, client: ".repeat(900_000));
+    let log_like = format!(
+        "2026/11/21 10:00:00 [error] 1#1: *1 {} while connecting to upstream",
+        "x, client: ".repeat(900_000)
+    );
     run_every_kind(&log_like);
     let config_like = format!("server {{ proxy_pass {}; }}", "$a".repeat(5_000_000));
     run_every_kind(&config_like);

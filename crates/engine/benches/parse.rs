@@ -1,0 +1,39 @@
+//! Parsing throughput (MB/s) for error logs, access logs and nginx configuration, at 1, 10 and
+//! 100 MB, through `engine::inspect` with the kind forced (so the parser itself is measured) and,
+//! for the error log, detected (split and classification included).
+//!   cargo bench -p gateway-doctor-engine --bench parse
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use engine::{Kind, Paste};
+
+mod inputs;
+
+const MB: usize = 1024 * 1024;
+
+fn bench(c: &mut Criterion) {
+    let cases: [(&str, fn(usize) -> String, Option<Kind>); 4] = [
+        ("error-log", inputs::error_log, Some(Kind::NginxErrorLog)),
+        ("error-log-detected", inputs::error_log, None),
+        ("access-log", inputs::access_log, Some(Kind::NginxAccessLog)),
+        ("nginx-config", inputs::nginx_config, Some(Kind::NginxConfig)),
+    ];
+    for (name, make, kind) in cases {
+        let mut group = c.benchmark_group(name);
+        group.sample_size(10);
+        for size in [1, 10, 100] {
+            let text = make(size * MB);
+            group.throughput(Throughput::Bytes(text.len() as u64));
+            let paste = match kind {
+                Some(k) => Paste::new("bench", text).with_kind(k),
+                None => Paste::new("bench", text),
+            };
+            group.bench_with_input(BenchmarkId::from_parameter(format!("{size}MB")), &paste, |b, paste| {
+                b.iter(|| engine::inspect(std::slice::from_ref(paste)))
+            });
+        }
+        group.finish();
+    }
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
