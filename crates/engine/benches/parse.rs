@@ -10,8 +10,11 @@ mod inputs;
 
 const MB: usize = 1024 * 1024;
 
+/// A benchmark case: name, input generator, forced kind (`None`: detected).
+type Case = (&'static str, fn(usize) -> String, Option<Kind>);
+
 fn bench(c: &mut Criterion) {
-    let cases: [(&str, fn(usize) -> String, Option<Kind>); 4] = [
+    let cases: [Case; 4] = [
         ("error-log", inputs::error_log, Some(Kind::NginxErrorLog)),
         ("error-log-detected", inputs::error_log, None),
         ("access-log", inputs::access_log, Some(Kind::NginxAccessLog)),
