@@ -34,8 +34,11 @@ static ALLOCATOR: Counting = Counting;
 
 const MB: usize = 1024 * 1024;
 
+/// A measured case: name, input generator, kind.
+type Case = (&'static str, fn(usize) -> String, Kind);
+
 fn main() {
-    let cases: [(&str, fn(usize) -> String, Kind); 3] = [
+    let cases: [Case; 3] = [
         ("error-log", inputs::error_log, Kind::NginxErrorLog),
         ("access-log", inputs::access_log, Kind::NginxAccessLog),
         ("nginx-config", inputs::nginx_config, Kind::NginxConfig),
