@@ -37,7 +37,7 @@ pub use kind::Kind;
 pub use paste::Paste;
 pub use report::{Artifact, Evidence, Finding, LineRef, Report};
 
-use crate::facts::{Fact, FactAt};
+use crate::facts::Fact;
 use crate::parse::ParseContext;
 use crate::span::{LineIndex, Span};
 
@@ -118,11 +118,9 @@ pub fn inspect(pastes: &[Paste]) -> Vec<Artifact> {
 pub fn diagnose(pastes: &[Paste], _answers: &Answers) -> Report {
     let artifacts = inspect(pastes);
     let model = model::Model::build(&artifacts);
-    let mut drafts = Vec::new();
-    for rule in rules::RULES {
-        (rule.check)(&model, &mut drafts);
-    }
-    drafts.sort_by(|a, b| b.confidence.total_cmp(&a.confidence).then(a.cause.cmp(&b.cause)));
+    let drafts = rules::run(&model);
+    let status_seen = model.status_seen();
+    let platform = model::platform::platform(&model);
     let indexes: Vec<LineIndex> = pastes.iter().map(|p| LineIndex::new(&p.text)).collect();
     let findings = drafts
         .into_iter()
@@ -146,60 +144,18 @@ pub fn diagnose(pastes: &[Paste], _answers: &Answers) -> Report {
                     }
                 })
                 .collect(),
-            fix: render_fix(d.cause, &d.values, &d.edits, None),
+            fix: render_fix(d.cause, &d.values, &d.edits, platform),
             edits: d.edits,
             values: d.values,
             client_sees: d.cause.client_sees().to_string(),
         })
         .collect();
-    let status_seen = status_seen(&artifacts);
     Report {
         artifacts,
         findings,
         status_seen,
+        platform: platform.map(str::to_string),
     }
-}
-
-/// The status the client saw, as far as the error log tells: 504 for `upstream timed out`,
-/// 502 for the other upstream failures before the response header.
-fn status_seen(artifacts: &[Artifact]) -> Option<u16> {
-    use crate::facts::MessageClass as C;
-    let mut seen = None;
-    for fact in artifacts.iter().flat_map(|a| &a.facts) {
-        if let FactAt {
-            fact: Fact::ErrorEvent(e),
-            ..
-        } = fact
-        {
-            let header_phase = e.action.as_deref().is_none_or(|a| {
-                matches!(
-                    a,
-                    "connecting to upstream"
-                        | "SSL handshaking to upstream"
-                        | "sending request to upstream"
-                        | "reading response header from upstream"
-                )
-            });
-            let status = match e.class {
-                C::UpstreamTimedOut if header_phase => Some(504),
-                C::ConnectFailed
-                | C::PrematurelyClosed
-                | C::NoLiveUpstreams
-                | C::TooBigHeader
-                | C::RecvFailed
-                | C::SslHandshakeFailed
-                    if header_phase =>
-                {
-                    Some(502)
-                }
-                _ => None,
-            };
-            if status.is_some() && seen.is_none() {
-                seen = status;
-            }
-        }
-    }
-    seen
 }
 
 /// The fix of a finding as Markdown: its edits, the page's fix (and the platform's part, or every

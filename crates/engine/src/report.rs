@@ -113,4 +113,6 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// The status the evidence says the client saw (502, 504, 500...), when it says.
     pub status_seen: Option<u16>,
+    /// The platform the evidence points to (`Debian/Ubuntu`, `RHEL/Fedora`, `Alpine/containers`).
+    pub platform: Option<String>,
 }

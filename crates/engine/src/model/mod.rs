@@ -1,8 +1,14 @@
 //! The model: one view of the system joined from the facts of every artifact.
 //!
 //! Rules read facts through [`Model::all`] (every fact of one type, located) and through the
-//! joins below, which answer the cross-artifact questions (what listens where, who owns a
+//! joins in the submodules, which answer the cross-artifact questions (what listens where, who owns a
 //! socket, which pool serves an address...).
+
+pub mod backends;
+pub mod endpoints;
+pub mod events;
+pub mod nginx;
+pub mod platform;
 
 use crate::facts::*;
 use crate::report::Artifact;

@@ -93,5 +93,37 @@ pub struct DraftEvidence {
     pub against: bool,
 }
 
+/// Runs every rule and ranks what they found: one draft per cause (the most confident, with
+/// the other rules' evidence for the same cause added), most likely first.
+pub fn run(model: &Model<'_>) -> Vec<Draft> {
+    let mut drafts: Vec<Draft> = Vec::new();
+    for rule in RULES {
+        (rule.check)(model, &mut drafts);
+    }
+    drafts.sort_by(|a, b| b.confidence.total_cmp(&a.confidence).then(a.cause.cmp(&b.cause)));
+    let mut ranked: Vec<Draft> = Vec::new();
+    for draft in drafts {
+        match ranked.iter_mut().find(|r| r.cause == draft.cause) {
+            Some(best) => {
+                for e in draft.evidence {
+                    if !best
+                        .evidence
+                        .iter()
+                        .any(|b| b.span == e.span && b.artifact == e.artifact)
+                    {
+                        best.evidence.push(e);
+                    }
+                }
+                for (k, v) in draft.values {
+                    best.value(&k, v);
+                }
+                best.edits.extend(draft.edits);
+            }
+            None => ranked.push(draft),
+        }
+    }
+    ranked
+}
+
 /// Every rule, in the order they run.
 pub const RULES: &[&Rule] = &[&php_fpm_down::RULE];
