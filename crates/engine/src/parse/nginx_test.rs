@@ -7,8 +7,6 @@
 //! as log lines. When nginx has opened its error log, `nginx -t` prints later messages in the
 //! log's file form (with a timestamp); those are read the same way.
 
-use std::collections::HashSet;
-
 use crate::facts::{ConfigTest, Fact, FactAt};
 use crate::kind::Kind;
 use crate::parse::nginx_error_log::parse_line;
@@ -56,26 +54,21 @@ pub(crate) fn is_version_query(args: &[&str]) -> bool {
 }
 
 /// `nginx -t`, `nginx -T`, `nginx -s reload`, `nginx` (foreground start), `openresty -t`,
-/// `/etc/init.d/nginx configtest`, `service nginx configtest|reload|restart|start`.
+/// `/etc/init.d/nginx configtest`, `service nginx configtest`. Other init-script actions
+/// (`start`, `reload`) print mostly the init system's words; their nginx lines are recognised
+/// by content.
 fn is_test_command(program: &str, args: &[&str]) -> bool {
+    let is_test_action = |action: &str| matches!(action, "configtest" | "testconfig" | "checkconfig");
     if is_nginx_program(program) {
-        return !is_version_query(args);
+        return match args.first() {
+            None => true,
+            Some(first) if first.starts_with('-') => !is_version_query(args),
+            Some(action) => is_test_action(action),
+        };
     }
     matches!(program, "service" | "rc-service")
         && args.first().is_some_and(|unit| is_nginx_program(unit))
-        && args.get(1).is_some_and(|action| {
-            matches!(
-                *action,
-                "configtest"
-                    | "testconfig"
-                    | "checkconfig"
-                    | "reload"
-                    | "restart"
-                    | "start"
-                    | "force-reload"
-                    | "upgrade"
-            )
-        })
+        && args.get(1).is_some_and(|action| is_test_action(action))
 }
 
 /// The verdict of a configuration test line.
@@ -96,8 +89,11 @@ fn strip_program(line: &str) -> Option<&str> {
     is_nginx_program(program).then_some(rest)
 }
 
-/// Reads a verdict line: the verdict and the tested file.
+/// Reads a verdict line: the verdict and the tested file (empty when the line names none).
 fn verdict(line: &str) -> Option<(Verdict, &str)> {
+    if let Some(verdict) = init_script_verdict(line) {
+        return Some((verdict, ""));
+    }
     let rest = strip_program(line)?;
     if let Some(file) = rest
         .strip_prefix("the configuration file ")
@@ -110,6 +106,21 @@ fn verdict(line: &str) -> Option<(Verdict, &str)> {
         return Some((Verdict::Successful, file));
     }
     rest.strip_suffix(" test failed").map(|file| (Verdict::Failed, file))
+}
+
+/// Debian's init script: ` * Testing nginx configuration   [ OK ]` / `[fail]`, or
+/// `Testing nginx configuration: nginx.` / `...fail!`.
+fn init_script_verdict(line: &str) -> Option<Verdict> {
+    let t = line.trim().trim_start_matches("* ");
+    let rest = t.strip_prefix("Testing nginx configuration")?;
+    let rest = rest.trim_end().to_ascii_lowercase();
+    if rest.ends_with("fail]") || rest.ends_with("fail!") || rest.ends_with("failed") || rest.ends_with("failed!") {
+        Some(Verdict::Failed)
+    } else if rest.ends_with("[ ok ]") || rest.ends_with(": nginx.") || rest.ends_with("done.") {
+        Some(Verdict::Successful)
+    } else {
+        None
+    }
 }
 
 /// A console message: `nginx: [emerg] ...` (`angie:` and `tengine:` read like `nginx:`).
@@ -131,29 +142,17 @@ pub fn is_test_line(line: &str) -> bool {
     verdict(line).is_some() || console_event(line).is_some()
 }
 
-/// Parses `nginx -t`-style output. A `syntax is ok` line followed by the final verdict for the
-/// same file is part of that verdict (no fact of its own); alone, it is a successful test.
+/// Parses `nginx -t`-style output. `syntax is ok` is only the first half of a verdict (nginx
+/// can still fail afterwards: pid file, listen sockets, logs), so it is read but gives no fact;
+/// `test is successful` / `test failed` give the `ConfigTest`.
 pub fn parse(cx: &ParseContext<'_>) -> Parsed {
-    let all: Vec<_> = lines(cx.text, cx.base).collect();
-    // For each line: is a `test ...` verdict for this file still to come?
-    let mut verdict_follows = vec![false; all.len()];
-    let mut later: HashSet<&str> = HashSet::new();
-    for (i, line) in all.iter().enumerate().rev() {
-        match verdict(line.text) {
-            Some((Verdict::SyntaxOk, file)) => verdict_follows[i] = later.contains(file),
-            Some((_, file)) => {
-                later.insert(file);
-            }
-            None => {}
-        }
-    }
     let mut out = Parsed::default();
-    for (i, line) in all.iter().enumerate() {
+    for line in lines(cx.text, cx.base) {
         if line.text.trim().is_empty() {
             continue;
         }
         if let Some((v, file)) = verdict(line.text) {
-            if v == Verdict::SyntaxOk && verdict_follows[i] {
+            if v == Verdict::SyntaxOk {
                 continue;
             }
             out.facts.push(FactAt {
@@ -239,7 +238,11 @@ mod tests {
         assert_eq!(pid.errno, Some(2));
         assert_eq!(parsed.unread.len(), 1);
         let lone = facts("nginx: the configuration file /etc/nginx/nginx.conf syntax is ok");
-        assert!(matches!(&lone.facts[0].fact, Fact::ConfigTest(t) if t.ok));
+        assert!(lone.facts.is_empty() && lone.unread.is_empty());
+        let init =
+            facts(" * Testing nginx configuration                    [fail]\nTesting nginx configuration: nginx.\n");
+        assert!(matches!(&init.facts[0].fact, Fact::ConfigTest(t) if !t.ok && t.file.is_empty()));
+        assert!(matches!(&init.facts[1].fact, Fact::ConfigTest(t) if t.ok));
     }
 
     #[test]
@@ -252,6 +255,7 @@ mod tests {
         assert!(is_test_command("openresty", &["-t"]));
         assert!(is_test_command("service", &["nginx", "configtest"]));
         assert!(!is_test_command("service", &["nginx", "status"]));
+        assert!(!is_test_command("nginx", &["start"]));
         assert!(!is_test_command("nginx", &["-V"]));
         assert!(!is_test_command("nginx", &["-v"]));
         assert!(is_test_line(

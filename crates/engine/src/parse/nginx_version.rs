@@ -69,6 +69,8 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
     let mut out = Parsed::default();
     let mut current: Option<(NginxBuild, Span, String)> = None; // build, span, configure text
     let mut in_configure = false;
+    // Length of the previous line: a long one was probably wrapped by the terminal.
+    let mut previous_len = 0usize;
     let flush = |current: &mut Option<(NginxBuild, Span, String)>, out: &mut Parsed| {
         if let Some((mut build, span, configure)) = current.take() {
             fill_configure(&mut build, &configure);
@@ -88,13 +90,19 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
         if parsed.is_none()
             && in_configure
             && let Some((_, span, configure)) = current.as_mut()
-            && is_configure_continuation(configure, text)
+            && is_configure_continuation(configure, previous_len, text)
         {
-            configure.push(' ');
+            // An option on the new line was separated by a space; anything else is a word the
+            // terminal cut in two.
+            if text.starts_with('-') {
+                configure.push(' ');
+            }
             configure.push_str(text);
             *span = span.join(line.span);
+            previous_len = line.text.len();
             continue;
         }
+        previous_len = line.text.len();
         in_configure = false;
         let Some(parsed) = parsed else {
             out.unread.push(line.span);
@@ -140,10 +148,10 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
     out
 }
 
-/// A line that continues wrapped configure arguments: inside an open quote, or starting with an
-/// option.
-fn is_configure_continuation(configure: &str, line: &str) -> bool {
-    has_open_quote(configure) || line.starts_with('-')
+/// A line that continues wrapped configure arguments: inside an open quote, starting with an
+/// option, or after a line as long as a terminal is wide.
+fn is_configure_continuation(configure: &str, previous_len: usize, line: &str) -> bool {
+    has_open_quote(configure) || line.starts_with('-') || previous_len >= 80 && !line.contains(": ")
 }
 
 fn has_open_quote(text: &str) -> bool {
@@ -286,6 +294,8 @@ mod tests {
         assert_eq!(builds[0].version, "2.3.3");
         assert_eq!(builds[0].core_version.as_deref(), Some("1.18.0"));
         assert_eq!(builds[0].configure_args[1], "--with-cc-opt=-O2 -g");
+        let wrapped = parse_builds("configure arguments: --prefix=/usr/share/nginx --conf-path=/etc/nginx/nginx.conf --with-http_ssl_mod\nule --with-http_v2_module\n").0;
+        assert_eq!(wrapped[0].modules, ["http_ssl_module", "http_v2_module"]);
         assert_eq!(builds[0].modules, ["ngx_http_upstream_check_module"]);
         assert_eq!(builds[1].product.as_deref(), Some("openresty"));
         assert_eq!(builds[1].tls_library.as_deref(), Some("OpenSSL 1.1.1w  11 Sep 2023"));

@@ -160,9 +160,9 @@ fn is_identifier(word: &str) -> bool {
         && bytes.all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
 }
 
-/// Lines that on their own say "nginx configuration": a `*_pass`, `server_name`, `listen PORT`,
-/// `proxy_set_header`-like directive ending in `;`, a `location ... {`, `upstream NAME {` or
-/// `server {` opening.
+/// Lines that on their own say "nginx configuration": `name args;` for a known directive whose
+/// name has an underscore (`fastcgi_pass`, `server_name`, `worker_processes`...), `listen PORT;`,
+/// or a `location ... {`, `upstream NAME {` or `server {` opening.
 pub fn is_strong_config_line(line: &str) -> bool {
     let code = code_of(line);
     let mut words = code.split_whitespace();
@@ -185,21 +185,9 @@ pub fn is_strong_config_line(line: &str) -> bool {
                     || arg.starts_with("unix:")
                     || arg.starts_with("localhost:")
             }
-            "server_name"
-            | "fastcgi_pass"
-            | "proxy_pass"
-            | "uwsgi_pass"
-            | "scgi_pass"
-            | "grpc_pass"
-            | "memcached_pass"
-            | "try_files"
-            | "fastcgi_split_path_info" => true,
-            _ => {
-                ["proxy_", "fastcgi_", "uwsgi_", "grpc_"]
-                    .iter()
-                    .any(|p| first.starts_with(p))
-                    && is_known_directive(first)
-            }
+            // Directive names with an underscore (`fastcgi_pass`, `server_name`,
+            // `worker_processes`) are nginx's own words: nothing else pastes `name value;` with them.
+            _ => first.contains('_') && is_known_directive(first),
         };
     }
     if code.ends_with('{') {
@@ -325,6 +313,8 @@ mod tests {
             "listen 80;",
             "listen [::]:443 ssl http2;",
             " proxy_set_header   Connection $connection_upgrade;",
+            "worker_processes auto;",
+            "keepalive_timeout  65;",
             "location ~ \\.php$ {",
             "upstream api_backend {",
             "server {",
@@ -339,6 +329,9 @@ mod tests {
             "server 127.0.0.1:8000;",
             "/etc/nginx/sites-enabled/a.conf:        fastcgi_pass unix:/run/php/php7.4-fpm.sock;",
             "location / ",
+            "error_log(\"x\");",
+            "worker_connections are not enough",
+            "return 502;",
             "2026/11/21 10:00:00 [error] 1#1: *1 connect() failed",
         ] {
             assert!(!is_strong_config_line(line), "{line}");
@@ -404,6 +397,60 @@ mod tests {
         assert_eq!(parsed.unread.len(), 1);
         assert_eq!(parsed.unread[0].text(&padded), "Here is my site config");
         assert_eq!(parsed.config.unwrap().directives.len(), 1);
+    }
+
+    #[test]
+    fn an_nginx_t_dump_splits_parses_and_joins() {
+        let text = include_str!("../../../tests/fixtures/parse/nginx-config/nginx-T-dump.txt");
+        let paste = crate::Paste::new("paste-1.txt", text);
+        let configs: Vec<ConfigFile> = crate::split::split(0, &paste)
+            .iter()
+            .filter(|piece| piece.kind == Kind::NginxConfig)
+            .map(|piece| {
+                let cx = ParseContext {
+                    file: piece.file.as_deref(),
+                    ..ParseContext::new(piece.span.text(text), piece.span.start)
+                };
+                parse(&cx).config.unwrap()
+            })
+            .collect();
+        assert_eq!(configs.len(), 7);
+        let refs: Vec<&ConfigFile> = configs.iter().collect();
+        let joined = join(&refs);
+        assert!(joined.problems.is_empty(), "{:?}", joined.problems);
+        let roots: Vec<&str> = joined.roots.iter().map(|n| n.directive.name.as_str()).collect();
+        assert_eq!(
+            roots,
+            [
+                "user",
+                "worker_processes",
+                "pid",
+                "error_log",
+                "include",
+                "events",
+                "http"
+            ]
+        );
+        let facts = facts_of_joined(&joined);
+        let target = facts
+            .iter()
+            .find_map(|(_, f)| match &f.fact {
+                Fact::UpstreamTarget(t) if t.directive == "fastcgi_pass" => Some(t),
+                _ => None,
+            })
+            .unwrap();
+        assert_eq!(target.file.as_deref(), Some("/etc/nginx/conf.d/app.conf"));
+        let script = facts
+            .iter()
+            .find_map(|(source, f)| match &f.fact {
+                Fact::NginxDirective(d) if d.name == "fastcgi_param" => Some((*source, d, f.span)),
+                _ => None,
+            })
+            .unwrap();
+        assert_eq!(script.1.file.as_deref(), Some("/etc/nginx/fastcgi.conf"));
+        assert_eq!(script.1.context, "http > server(app.example.com) > location(~ \\.php$)");
+        assert!(script.2.text(text).starts_with("fastcgi_param  SCRIPT_FILENAME"));
+        assert_eq!(script.0, 5);
     }
 
     #[test]
