@@ -50,8 +50,10 @@ pub(crate) struct Lexer<'a> {
     /// For `"` and `'`: the position of a quote found unclosed at end of input. Any later quote
     /// of that character is unclosed too (no rescanning).
     unclosed_quote: [Option<usize>; 2],
-    /// Problems found: span and message.
+    /// Problems found: span and message (at most [`super::parser::MAX_PROBLEMS`]).
     pub problems: Vec<(Span, String)>,
+    /// Problems past the limit, counted only.
+    pub suppressed: usize,
 }
 
 impl<'a> Lexer<'a> {
@@ -66,6 +68,7 @@ impl<'a> Lexer<'a> {
             line_has_token: false,
             unclosed_quote: [None, None],
             problems: Vec::new(),
+            suppressed: 0,
         }
     }
 

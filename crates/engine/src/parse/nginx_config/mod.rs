@@ -454,6 +454,86 @@ mod tests {
     }
 
     #[test]
+    fn arbitrary_input_never_panics_and_spans_stay_inside() {
+        const PIECES: &[&str] = &[
+            "{",
+            "}",
+            ";",
+            "\"",
+            "'",
+            "\\",
+            "#",
+            "$",
+            "${x}",
+            "{2,3}",
+            "\n",
+            "\r\n",
+            "\t",
+            " ",
+            "é",
+            "…",
+            "server",
+            "location ~* \\.php$",
+            "upstream u",
+            "proxy_pass http://unix:/a:/b",
+            "fastcgi_pass",
+            "content_by_lua_block",
+            "--[[",
+            "]]",
+            "[==[",
+            "include ",
+            "*.conf",
+            "listen 80",
+            "log_format",
+            "escape=json",
+            "nginx: [emerg] ",
+            "nginx: configuration file /x test failed",
+            "nginx version: nginx/",
+            "configure arguments: --with-",
+            "```",
+            "[...]",
+        ];
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..3000 {
+            let mut text = String::new();
+            for _ in 0..(next() % 40) {
+                text.push_str(PIECES[(next() % PIECES.len() as u64) as usize]);
+            }
+            let base = (next() % 5) as usize;
+            let padded = format!("{}{text}", "x".repeat(base));
+            let cx = ParseContext::new(&text, base);
+            let lines: Vec<&str> = text.lines().collect();
+            for spec in [
+                &SPEC,
+                &crate::parse::nginx_test::SPEC,
+                &crate::parse::nginx_version::SPEC,
+            ] {
+                let parsed = (spec.parse)(&cx);
+                (spec.block)(&lines);
+                lines.iter().for_each(|l| {
+                    spec.line.map(|f| f(l));
+                });
+                for span in parsed.facts.iter().map(|f| f.span).chain(parsed.unread.iter().copied()) {
+                    assert!(span.start >= base && span.end <= padded.len(), "{span:?} in {text:?}");
+                    assert!(
+                        padded.get(span.start..span.end).is_some(),
+                        "{span:?} cuts a char in {text:?}"
+                    );
+                }
+            }
+            let config = parse(&cx).config.unwrap();
+            let joined = join(&[&config, &config]);
+            facts_of_joined(&joined);
+        }
+    }
+
+    #[test]
     fn a_ten_megabyte_config_parses() {
         let mut text = String::with_capacity(10 << 20);
         text.push_str("http {\n");

@@ -16,6 +16,9 @@ use super::lexer::{Lexer, Token, TokenKind};
 use super::names::is_known_directive;
 use crate::span::Span;
 
+/// At most this many problems are listed per piece (broken input can have one per byte).
+pub const MAX_PROBLEMS: usize = 200;
+
 /// Blocks nested deeper than this are kept, but their children are stored flat in the deepest
 /// block kept (so that the tree, and everything that walks it, stays shallow).
 pub const MAX_DEPTH: usize = 64;
@@ -57,6 +60,8 @@ enum FrameMode {
 }
 
 struct Frame {
+    /// For [`FrameMode::Anonymous`]: how many stray `{` this frame stands for.
+    anonymous_depth: usize,
     directive: Directive,
     header_end: usize,
     children: Vec<Directive>,
@@ -72,6 +77,8 @@ struct Parser {
     unread: Vec<Span>,
     stored_depth: usize,
     depth_reported: bool,
+    /// Problems past [`MAX_PROBLEMS`], counted only.
+    suppressed: usize,
 }
 
 /// Parses a piece at offset `base` of its paste.
@@ -85,6 +92,7 @@ pub fn parse_config(text: &str, base: usize, file: Option<&str>) -> ParseOutput 
         unread: Vec::new(),
         stored_depth: 0,
         depth_reported: false,
+        suppressed: 0,
     };
     while let Some(token) = lexer.next_token() {
         match token.kind {
@@ -95,9 +103,15 @@ pub fn parse_config(text: &str, base: usize, file: Option<&str>) -> ParseOutput 
         }
     }
     parser.finish(base + text.len());
+    let suppressed = parser.suppressed + lexer.suppressed;
     let mut problems = lexer.problems;
     problems.append(&mut parser.problems);
     problems.sort_by_key(|(span, _)| span.start);
+    if suppressed > 0
+        && let Some(&(last, _)) = problems.last()
+    {
+        problems.push((last, format!("{suppressed} more problems not listed")));
+    }
     ParseOutput {
         config: ConfigFile {
             file: file.map(str::to_string),
@@ -133,6 +147,15 @@ fn is_plausible_name(name: &str) -> bool {
 }
 
 impl Parser {
+    /// Records a problem; past [`MAX_PROBLEMS`] they are only counted.
+    fn report(&mut self, span: Span, message: String) {
+        if self.problems.len() < MAX_PROBLEMS {
+            self.problems.push((span, message));
+        } else {
+            self.suppressed += 1;
+        }
+    }
+
     fn in_literal_block(&self) -> bool {
         self.stack.last().is_some_and(|f| f.literal)
     }
@@ -191,10 +214,10 @@ impl Parser {
             self.unread.push(span);
             return;
         }
-        self.problems.push((
+        self.report(
             span,
             format!("directive \"{}\" is not terminated by \";\"", statement.name),
-        ));
+        );
         let directive = simple_directive(statement, span);
         self.children_mut().push(directive);
     }
@@ -206,14 +229,18 @@ impl Parser {
                 let directive = simple_directive(statement, span);
                 self.children_mut().push(directive);
             }
-            None => self.problems.push((token.span, "unexpected \";\"".into())),
+            None => self.report(token.span, "unexpected \";\"".into()),
         }
     }
 
     fn open(&mut self, token: &Token, lexer: &mut Lexer<'_>) {
         let Some(statement) = self.statement.take() else {
-            self.problems.push((token.span, "unexpected \"{\"".into()));
-            self.push_frame(Directive::default(), token.span.end, FrameMode::Anonymous, false);
+            self.report(token.span, "unexpected \"{\"".into());
+            // Stray braces inside a stray brace are counted, not stacked.
+            match self.stack.last_mut() {
+                Some(frame) if frame.mode == FrameMode::Anonymous => frame.anonymous_depth += 1,
+                _ => self.push_frame(Directive::default(), token.span.end, FrameMode::Anonymous, false),
+            }
             return;
         };
         let literal = LITERAL_BLOCKS.contains(&statement.name.as_str());
@@ -231,10 +258,10 @@ impl Parser {
             match close {
                 Some(close) => directive.span = directive.span.join(close),
                 None => {
-                    self.problems.push((
+                    self.report(
                         Span::new(directive.span.start, token.span.end),
                         "unexpected end of file, expecting \"}\"".into(),
-                    ));
+                    );
                     directive.span = directive.span.join(body);
                 }
             }
@@ -244,10 +271,10 @@ impl Parser {
         let mode = if self.stored_depth >= MAX_DEPTH {
             if !self.depth_reported {
                 self.depth_reported = true;
-                self.problems.push((
+                self.report(
                     directive.span,
                     format!("blocks nested deeper than {MAX_DEPTH} levels are read as flat"),
-                ));
+                );
             }
             FrameMode::Flattened
         } else {
@@ -261,6 +288,7 @@ impl Parser {
             self.stored_depth += 1;
         }
         self.stack.push(Frame {
+            anonymous_depth: 1,
             directive,
             header_end,
             children: Vec::new(),
@@ -273,11 +301,13 @@ impl Parser {
         if self.statement.is_some() {
             self.end_unterminated();
         }
-        if self.stack.is_empty() {
-            self.problems.push((token.span, "unexpected \"}\"".into()));
-            return;
+        match self.stack.last_mut() {
+            None => self.report(token.span, "unexpected \"}\"".into()),
+            Some(frame) if frame.mode == FrameMode::Anonymous && frame.anonymous_depth > 1 => {
+                frame.anonymous_depth -= 1;
+            }
+            Some(_) => self.pop_frame(token.span.end),
         }
-        self.pop_frame(token.span.end);
     }
 
     /// Closes the innermost open block, its span ending at `end`.
@@ -316,8 +346,7 @@ impl Parser {
             let header = Span::new(frame.directive.span.start, frame.header_end);
             let end = frame.children.last().map_or(frame.header_end, |c| c.span.end);
             if frame.mode != FrameMode::Anonymous {
-                self.problems
-                    .push((header, "unexpected end of file, expecting \"}\"".into()));
+                self.report(header, "unexpected end of file, expecting \"}\"".into());
             }
             self.pop_frame(end.min(end_of_input));
         }
@@ -454,6 +483,17 @@ mod tests {
         assert_eq!(out.config.iter().count(), depth + 1);
         let unclosed = parse_config(&"a {".repeat(depth), 0, None);
         assert_eq!(unclosed.config.iter().count(), depth);
+    }
+
+    #[test]
+    fn floods_of_stray_tokens_stay_small() {
+        let text =
+            "{".repeat(100_000) + "listen 80;" + &"}".repeat(100_000) + &";".repeat(1000) + "\"" + &"'x".repeat(999);
+        let out = parse_config(&text, 0, None);
+        assert_eq!(out.config.directives.len(), 1);
+        // The parser's problems are capped; the one unclosed quote swallows the rest of the line.
+        assert_eq!(out.problems.len(), MAX_PROBLEMS + 2);
+        assert!(out.problems.last().unwrap().1.ends_with("more problems not listed"));
     }
 
     #[test]
