@@ -39,8 +39,28 @@ pub const SPEC: KindSpec = KindSpec {
 /// Parses a configuration piece: the tree (in [`Parsed::config`]), its facts and problems, and
 /// the lines that are not configuration.
 pub fn parse(cx: &ParseContext<'_>) -> Parsed {
-    let out = parser::parse_config(cx.text, cx.base, cx.file);
+    // `grep -H`/`grep -rn` output: read the lines with their `PATH:` prefixes blanked out (so
+    // spans still point into the paste), and give each fact the path of its line.
+    let grep_paths = grep_paths(cx.text);
+    let masked;
+    let text = match &grep_paths {
+        Some(paths) => {
+            masked = mask_prefixes(cx.text, paths);
+            masked.as_str()
+        }
+        None => cx.text,
+    };
+    let out = parser::parse_config(text, cx.base, cx.file);
     let mut facts = facts_of_file(&out.config);
+    if let Some(paths) = &grep_paths {
+        for fact in &mut facts {
+            let offset = fact.span.start.saturating_sub(cx.base);
+            let line = paths.partition_point(|p| p.line_start <= offset);
+            if let Some(prefix) = line.checked_sub(1).and_then(|i| paths.get(i)) {
+                set_file(&mut fact.fact, prefix.path);
+            }
+        }
+    }
     facts.extend(out.problems.into_iter().map(|(span, message)| FactAt {
         span,
         fact: Fact::ConfigProblem(ConfigProblem { message }),
@@ -51,6 +71,98 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
         unread: unread_lines(cx, &out.unread),
         config: Some(out.config),
     }
+}
+
+/// A `PATH:` or `PATH:LINE:` prefix grep put before a line.
+struct GrepPrefix<'a> {
+    /// Piece-relative offset of the line.
+    line_start: usize,
+    /// Length of the prefix in bytes.
+    len: usize,
+    /// The file path.
+    path: &'a str,
+}
+
+/// The length of a grep prefix and the path, when `line` has one: `PATH:`, `PATH:LINE:`, or the
+/// `PATH-LINE-` of a context line (`grep -n -A1`). The path must look like one (a `/` or a
+/// `.conf` name, no spaces).
+fn grep_prefix(line: &str) -> Option<(usize, &str)> {
+    let is_path =
+        |p: &str| !p.is_empty() && !p.contains(char::is_whitespace) && (p.contains('/') || p.ends_with(".conf"));
+    if let Some(colon) = line.find(':')
+        && is_path(&line[..colon])
+    {
+        let rest = &line[colon + 1..];
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        let len = if digits > 0 && rest.as_bytes().get(digits) == Some(&b':') {
+            colon + digits + 2
+        } else {
+            colon + 1
+        };
+        return Some((len, &line[..colon]));
+    }
+    // A context line: `PATH-LINE-`.
+    let token_end = line.find(char::is_whitespace).unwrap_or(line.len());
+    let token = &line[..token_end];
+    let mut search = 0;
+    while let Some(i) = token[search..].find('-').map(|i| i + search) {
+        let digits = token[i + 1..].bytes().take_while(u8::is_ascii_digit).count();
+        if digits > 0 && token.as_bytes().get(i + 1 + digits) == Some(&b'-') && is_path(&token[..i]) {
+            return Some((i + digits + 2, &token[..i]));
+        }
+        search = i + 1;
+    }
+    None
+}
+
+/// The grep prefixes of every line, when most lines (and the first) have one.
+fn grep_paths(text: &str) -> Option<Vec<GrepPrefix<'_>>> {
+    let mut prefixes = Vec::new();
+    let mut non_blank = 0usize;
+    for line in lines(text, 0) {
+        if line.text.trim().is_empty() || line.text.trim() == "--" {
+            continue;
+        }
+        non_blank += 1;
+        match grep_prefix(line.text) {
+            Some((len, path)) => prefixes.push(GrepPrefix {
+                line_start: line.span.start,
+                len,
+                path,
+            }),
+            None if prefixes.is_empty() => return None,
+            None => {}
+        }
+    }
+    (!prefixes.is_empty() && prefixes.len() * 2 > non_blank).then_some(prefixes)
+}
+
+/// `text` with the grep prefixes (and `--` group separators) replaced by spaces.
+fn mask_prefixes(text: &str, prefixes: &[GrepPrefix<'_>]) -> String {
+    let mut bytes = text.as_bytes().to_vec();
+    for prefix in prefixes {
+        bytes[prefix.line_start..prefix.line_start + prefix.len].fill(b' ');
+    }
+    for line in lines(text, 0) {
+        if line.text.trim() == "--" {
+            bytes[line.span.start..line.span.end].fill(b' ');
+        }
+    }
+    // Whole prefixes (ASCII-delimited) were replaced by ASCII: still UTF-8.
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// Sets the `file` of a configuration fact.
+fn set_file(fact: &mut Fact, path: &str) {
+    let file = match fact {
+        Fact::UpstreamTarget(f) => &mut f.file,
+        Fact::UpstreamGroup(f) => &mut f.file,
+        Fact::ServerBlock(f) => &mut f.file,
+        Fact::Include(f) => &mut f.file,
+        Fact::NginxDirective(f) => &mut f.file,
+        _ => return,
+    };
+    *file = Some(path.to_string());
 }
 
 /// The non-blank lines of the piece that the spans touch, in order.
@@ -217,8 +329,10 @@ pub fn block_score(lines: &[&str]) -> f32 {
     // Inside a statement continued over lines (`log_format main '...'\n '...';`)?
     let mut continuing_known = false;
     for line in lines {
+        let line = grep_prefix(line).and_then(|(len, _)| line.get(len..)).unwrap_or(line);
         let trimmed = line.trim();
-        if trimmed.is_empty() {
+        // `--` separates grep's context groups.
+        if trimmed.is_empty() || trimmed == "--" {
             continue;
         }
         let code = code_of(trimmed);
@@ -531,6 +645,47 @@ mod tests {
             let joined = join(&[&config, &config]);
             facts_of_joined(&joined);
         }
+    }
+
+    #[test]
+    fn reads_grep_output_with_file_prefixes() {
+        let text = "/etc/nginx/sites-enabled/old-shop.conf:        fastcgi_pass unix:/run/php/php7.4-fpm.sock;\n--\n/etc/nginx/sites-enabled/shop.conf:12:        fastcgi_pass unix:/run/php/php8.2-fpm.sock;\n/etc/nginx/sites-enabled/shop.conf-13-        fastcgi_read_timeout 300;\n";
+        let parsed = parse(&ParseContext::new(text, 0));
+        assert!(parsed.unread.is_empty());
+        let targets: Vec<(Option<&str>, &str)> = parsed
+            .facts
+            .iter()
+            .filter_map(|f| match &f.fact {
+                Fact::UpstreamTarget(t) => Some((t.file.as_deref(), f.span.text(text))),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            targets,
+            [
+                (
+                    Some("/etc/nginx/sites-enabled/old-shop.conf"),
+                    "fastcgi_pass unix:/run/php/php7.4-fpm.sock;"
+                ),
+                (
+                    Some("/etc/nginx/sites-enabled/shop.conf"),
+                    "fastcgi_pass unix:/run/php/php8.2-fpm.sock;"
+                )
+            ]
+        );
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(block_score(&lines) > 0.9);
+        let timeout = &parsed.facts[2].fact;
+        assert!(
+            matches!(timeout, Fact::NginxDirective(d) if d.file.as_deref() == Some("/etc/nginx/sites-enabled/shop.conf")),
+            "{timeout:?}"
+        );
+        assert_eq!(
+            grep_prefix("/etc/nginx/conf.d/10-app.conf-7-x"),
+            Some((32, "/etc/nginx/conf.d/10-app.conf"))
+        );
+        assert!(grep_paths("server {\n  listen 80;\n}\n").is_none());
+        assert!(grep_paths("proxy_pass http://unix:/a.sock:/;\n").is_none());
     }
 
     #[test]

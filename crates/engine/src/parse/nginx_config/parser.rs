@@ -130,7 +130,7 @@ fn is_placeholder(token: &Token) -> bool {
     let t = token.text.as_str();
     matches!(
         t,
-        "..." | "[...]" | "(...)" | "…" | "[…]" | "<snip>" | "[snip]" | "<...>"
+        "..." | "[...]" | "(...)" | "…" | "[…]" | "<snip>" | "[snip]" | "<...>" | "--"
     )
 }
 
