@@ -3,7 +3,7 @@
 //! upstream groups, server blocks, includes, log formats, the directives a diagnosis reads, and
 //! the syntax problems found).
 //!
-//! - [`lexer`] and [`parser`]: the full grammar, leniently (missing `;`, unclosed `}` or quotes,
+//! - `lexer` and [`parser`]: the full grammar, leniently (missing `;`, unclosed `}` or quotes,
 //!   regex braces, opaque Lua blocks), iteratively and in linear time.
 //! - [`extract`]: facts from a tree with each directive's context, for one file or a joined set.
 //! - [`includes`]: joining several pasted files along their `include`s, for the model.
@@ -11,7 +11,7 @@
 pub mod ast;
 pub mod extract;
 pub mod includes;
-pub mod lexer;
+mod lexer;
 mod names;
 pub mod parser;
 
@@ -22,14 +22,14 @@ pub use names::is_known_directive;
 
 use crate::facts::{ConfigProblem, Fact, FactAt};
 use crate::kind::Kind;
-use crate::parse::registry::KindSpec;
+use crate::parse::registry::{KindSpec, no_command};
 use crate::parse::{ParseContext, Parsed};
 use crate::span::{Span, lines};
 
 /// How nginx configuration is recognised and parsed.
 pub const SPEC: KindSpec = KindSpec {
     kind: Kind::NginxConfig,
-    command: |_, _| false,
+    command: no_command,
     file: is_config_file,
     line: Some(is_strong_config_line),
     block: block_score,
