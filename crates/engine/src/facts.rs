@@ -301,6 +301,11 @@ pub struct NginxBuild {
     pub modules: Vec<String>,
     /// All configure arguments.
     pub configure_args: Vec<String>,
+    /// The product named on the version line, lower-case: `nginx`, `openresty`, `angie`,
+    /// `tengine`, `freenginx`.
+    pub product: Option<String>,
+    /// The nginx core version, when the product prints it apart from its own (Tengine).
+    pub core_version: Option<String>,
 }
 
 /// How an upstream is spoken to.
@@ -338,7 +343,8 @@ pub struct UpstreamTarget {
     pub raw: String,
     /// Where it connects, when the argument is a literal address (not a group or a variable).
     pub endpoint: Option<Endpoint>,
-    /// The `upstream {}` group name it names, when it is not a literal address.
+    /// The host when it is a name rather than a literal IP address or socket: an `upstream {}`
+    /// group or a DNS name (the model decides). Set with `endpoint` when a port is given.
     pub group: Option<String>,
     /// The URI part of a `proxy_pass` URL, if any.
     pub uri: Option<String>,

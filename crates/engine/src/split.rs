@@ -318,8 +318,13 @@ fn prompt_command(line: &str) -> Option<Option<String>> {
             let rest = &t[at + 1..];
             if let Some(i) = rest.find(['$', '#']) {
                 let host_dir = &rest[..i];
+                // cPanel's `root@host [~]# cmd` puts the directory in brackets after a space.
+                let bracketed_dir = host_dir
+                    .split_once(" [")
+                    .is_some_and(|(host, dir)| !host.contains(' ') && dir.ends_with(']'));
                 if !host_dir.is_empty() && !host_dir.contains(' ')
                     || host_dir.contains(':') && !host_dir.trim_end().contains("  ")
+                    || bracketed_dir
                 {
                     let cmd = &rest[i + 1..];
                     if cmd.is_empty() || cmd.starts_with(' ') {
@@ -591,6 +596,11 @@ mod tests {
             Some(Some("nginx -t".into()))
         );
         assert_eq!(prompt_command("# nginx -T"), Some(Some("nginx -T".into())));
+        assert_eq!(
+            prompt_command("root@vps [~]# service nginx restart"),
+            Some(Some("service nginx restart".into()))
+        );
+        assert_eq!(prompt_command("root@vps [~]# "), Some(None));
         assert_eq!(prompt_command("# the nginx user"), None);
         assert_eq!(prompt_command("# fastcgi_pass unix:/run/php.sock;"), None);
         assert_eq!(prompt_command("    # comment"), None);

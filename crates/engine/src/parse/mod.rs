@@ -3,9 +3,13 @@
 
 use crate::facts::{FactAt, LogFormat};
 use crate::kind::Kind;
+use crate::parse::nginx_config::ConfigFile;
 use crate::span::Span;
 
+pub mod nginx_config;
 pub mod nginx_error_log;
+pub mod nginx_test;
+pub mod nginx_version;
 pub mod registry;
 
 /// What a parser hands to the parse of one piece.
@@ -40,6 +44,8 @@ pub struct Parsed {
     pub facts: Vec<FactAt>,
     /// Lines (spans, paste-relative) that are neither part of a fact nor known to be ignorable.
     pub unread: Vec<Span>,
+    /// The syntax tree, for nginx configuration pieces (`None` for every other kind).
+    pub config: Option<ConfigFile>,
 }
 
 /// Parses a piece of a given kind.
@@ -58,5 +64,6 @@ fn unrecognised(cx: &ParseContext<'_>) -> Parsed {
             .filter(|l| !l.text.trim().is_empty())
             .map(|l| l.span)
             .collect(),
+        config: None,
     }
 }
