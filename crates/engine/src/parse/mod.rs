@@ -5,8 +5,12 @@ use crate::facts::{FactAt, LogFormat};
 use crate::kind::Kind;
 use crate::span::Span;
 
+pub mod columns;
+pub mod journal;
+pub mod kernel_log;
 pub mod nginx_error_log;
 pub mod registry;
+pub mod systemctl_status;
 
 /// What a parser hands to the parse of one piece.
 #[derive(Clone, Copy, Debug)]
@@ -17,6 +21,10 @@ pub struct ParseContext<'a> {
     pub base: usize,
     /// The file name, where the paste or an `nginx -T` header gives one.
     pub file: Option<&'a str>,
+    /// The shell command that printed the piece, when a prompt showed one. Some outputs say
+    /// what they are only with it (`ulimit -n` prints a bare number, `id -Gn nginx` omits the
+    /// user, `free` prints no units).
+    pub command: Option<&'a str>,
     /// `log_format`s read from the pasted nginx configuration (for access logs).
     pub log_formats: &'a [LogFormat],
 }
@@ -28,6 +36,7 @@ impl<'a> ParseContext<'a> {
             text,
             base,
             file: None,
+            command: None,
             log_formats: &[],
         }
     }

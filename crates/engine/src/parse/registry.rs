@@ -2,7 +2,7 @@
 //! Adding a kind means one parser module exporting a [`KindSpec`] and one line here.
 
 use crate::kind::Kind;
-use crate::parse::{ParseContext, Parsed, nginx_error_log};
+use crate::parse::{ParseContext, Parsed, journal, kernel_log, nginx_error_log, systemctl_status};
 
 /// How one kind is recognised and parsed.
 pub struct KindSpec {
@@ -45,7 +45,17 @@ pub fn share_of_lines(lines: &[&str], pred: impl Fn(&str) -> bool) -> f32 {
 }
 
 /// Every kind the engine can read, in order of precedence for ties.
-pub const SPECS: &[&KindSpec] = &[&nginx_error_log::SPEC];
+///
+/// The journal comes before the nginx error log: its line recogniser claims every syslog-shaped
+/// line (nginx's journald lines too), so that a journal mixing nginx and other lines stays one
+/// piece; its block score steps back when every line is nginx's, so pure nginx journald lines
+/// still read as an error log.
+pub const SPECS: &[&KindSpec] = &[
+    &journal::SPEC,
+    &nginx_error_log::SPEC,
+    &systemctl_status::SPEC,
+    &kernel_log::SPEC,
+];
 
 /// The spec of a kind, if the engine can parse it.
 pub fn spec(kind: Kind) -> Option<&'static KindSpec> {
