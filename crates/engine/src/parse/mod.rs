@@ -8,8 +8,13 @@ use crate::span::Span;
 pub mod columns;
 pub mod journal;
 pub mod kernel_log;
+pub mod lsof;
+pub mod netstat;
 pub mod nginx_error_log;
 pub mod registry;
+pub mod sockets;
+pub mod ss_listeners;
+pub mod ss_summary;
 pub mod systemctl_status;
 
 /// What a parser hands to the parse of one piece.

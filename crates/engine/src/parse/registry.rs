@@ -2,7 +2,10 @@
 //! Adding a kind means one parser module exporting a [`KindSpec`] and one line here.
 
 use crate::kind::Kind;
-use crate::parse::{ParseContext, Parsed, journal, kernel_log, nginx_error_log, systemctl_status};
+use crate::parse::{
+    ParseContext, Parsed, journal, kernel_log, lsof, netstat, nginx_error_log, ss_listeners, ss_summary,
+    systemctl_status,
+};
 
 /// How one kind is recognised and parsed.
 pub struct KindSpec {
@@ -55,6 +58,10 @@ pub const SPECS: &[&KindSpec] = &[
     &nginx_error_log::SPEC,
     &systemctl_status::SPEC,
     &kernel_log::SPEC,
+    &ss_listeners::SPEC,
+    &ss_summary::SPEC,
+    &netstat::SPEC,
+    &lsof::SPEC,
 ];
 
 /// The spec of a kind, if the engine can parse it.
