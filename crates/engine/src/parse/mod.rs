@@ -8,6 +8,7 @@ use crate::span::Span;
 pub mod columns;
 pub mod journal;
 pub mod kernel_log;
+pub mod ls_listing;
 pub mod lsof;
 pub mod netstat;
 pub mod nginx_error_log;

@@ -3,7 +3,7 @@
 
 use crate::kind::Kind;
 use crate::parse::{
-    ParseContext, Parsed, journal, kernel_log, lsof, netstat, nginx_error_log, ss_listeners, ss_summary,
+    ParseContext, Parsed, journal, kernel_log, ls_listing, lsof, netstat, nginx_error_log, ss_listeners, ss_summary,
     systemctl_status,
 };
 
@@ -62,6 +62,7 @@ pub const SPECS: &[&KindSpec] = &[
     &ss_summary::SPEC,
     &netstat::SPEC,
     &lsof::SPEC,
+    &ls_listing::SPEC,
 ];
 
 /// The spec of a kind, if the engine can parse it.
