@@ -6,12 +6,14 @@ use crate::kind::Kind;
 use crate::span::Span;
 
 pub mod columns;
+pub mod id_groups;
 pub mod journal;
 pub mod kernel_log;
 pub mod ls_listing;
 pub mod lsof;
 pub mod netstat;
 pub mod nginx_error_log;
+pub mod ps;
 pub mod registry;
 pub mod sockets;
 pub mod ss_listeners;

@@ -3,8 +3,8 @@
 
 use crate::kind::Kind;
 use crate::parse::{
-    ParseContext, Parsed, journal, kernel_log, ls_listing, lsof, netstat, nginx_error_log, ss_listeners, ss_summary,
-    systemctl_status,
+    ParseContext, Parsed, id_groups, journal, kernel_log, ls_listing, lsof, netstat, nginx_error_log, ps, ss_listeners,
+    ss_summary, systemctl_status,
 };
 
 /// How one kind is recognised and parsed.
@@ -63,6 +63,8 @@ pub const SPECS: &[&KindSpec] = &[
     &netstat::SPEC,
     &lsof::SPEC,
     &ls_listing::SPEC,
+    &id_groups::SPEC,
+    &ps::SPEC,
 ];
 
 /// The spec of a kind, if the engine can parse it.
