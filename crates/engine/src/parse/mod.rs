@@ -6,6 +6,8 @@ use crate::kind::Kind;
 use crate::span::Span;
 
 pub mod columns;
+pub mod df;
+pub mod free;
 pub mod id_groups;
 pub mod journal;
 pub mod kernel_log;
@@ -18,7 +20,11 @@ pub mod registry;
 pub mod sockets;
 pub mod ss_listeners;
 pub mod ss_summary;
+pub mod sysctl;
 pub mod systemctl_status;
+pub mod top;
+pub mod ulimit;
+pub mod uptime;
 
 /// What a parser hands to the parse of one piece.
 #[derive(Clone, Copy, Debug)]

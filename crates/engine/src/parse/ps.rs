@@ -16,7 +16,13 @@ pub const SPEC: KindSpec = KindSpec {
     kind: Kind::Ps,
     command: |program, _| matches!(program, "ps" | "pgrep" | "pidof"),
     file: crate::parse::registry::no_file,
-    line: Some(|l| Header::read(l).is_some_and(|h| h.user.is_some()) || headerless_row(l).is_some()),
+    // top's table header (`PR NI VIRT RES SHR`, busybox `%VSZ`) is left to top's own piece.
+    line: Some(|l| {
+        let top_table = ["VIRT", "SHR", "%VSZ"]
+            .iter()
+            .any(|c| l.split_whitespace().any(|w| w == *c));
+        (Header::read(l).is_some_and(|h| h.user.is_some()) && !top_table) || headerless_row(l).is_some()
+    }),
     block: |lines| {
         let mut header: Option<Header> = None;
         let mut total = 0usize;
@@ -112,6 +118,7 @@ impl Header {
                     | "RES"
                     | "SHR"
                     | "ETIME"
+                    | "%VSZ"
             )
         };
         if !names.iter().all(|n| known(n)) {

@@ -3,8 +3,8 @@
 
 use crate::kind::Kind;
 use crate::parse::{
-    ParseContext, Parsed, id_groups, journal, kernel_log, ls_listing, lsof, netstat, nginx_error_log, ps, ss_listeners,
-    ss_summary, systemctl_status,
+    ParseContext, Parsed, df, free, id_groups, journal, kernel_log, ls_listing, lsof, netstat, nginx_error_log, ps,
+    ss_listeners, ss_summary, sysctl, systemctl_status, top, ulimit, uptime,
 };
 
 /// How one kind is recognised and parsed.
@@ -65,6 +65,12 @@ pub const SPECS: &[&KindSpec] = &[
     &ls_listing::SPEC,
     &id_groups::SPEC,
     &ps::SPEC,
+    &top::SPEC,
+    &free::SPEC,
+    &uptime::SPEC,
+    &df::SPEC,
+    &ulimit::SPEC,
+    &sysctl::SPEC,
 ];
 
 /// The spec of a kind, if the engine can parse it.
