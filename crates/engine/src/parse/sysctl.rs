@@ -1,5 +1,5 @@
 //! Kernel settings → `Setting` (source `sysctl`): `sysctl KEY`/`sysctl -a` output
-//! (`net.core.somaxconn = 4096`, `net.ipv4.ip_local_port_range = 32768	60999`), `sysctl -p`
+//! (`net.core.somaxconn = 4096`, `net.ipv4.ip_local_port_range = 32768 60999`, tab-separated), `sysctl -p`
 //! echoes, `/etc/sysctl.conf` lines (`key=value`, comments), the bare value of `sysctl -n KEY`
 //! (key from the command) and of `cat /proc/sys/net/core/somaxconn` (key from the path).
 

@@ -85,10 +85,17 @@ fn cpu_usage(text: &str) -> Option<CpuUsage> {
     })
 }
 
+/// The figures of one memory or swap line of top, in MiB.
+struct MemoryLine {
+    total: Option<f64>,
+    used: Option<f64>,
+    free: Option<f64>,
+    available: Option<f64>,
+}
+
 /// `MiB Mem : 3931.2 total, 101.4 free, 3644.0 used, 185.8 buff/cache` (also `KiB`, `GiB`, old
-/// `Mem: 8061568k total`, busybox `Mem: 123456K used, 654321K free`): (total, used, free,
-/// available) in MiB.
-fn memory_figures(text: &str) -> Option<(Option<f64>, Option<f64>, Option<f64>, Option<f64>)> {
+/// `Mem: 8061568k total`, busybox `Mem: 123456K used, 654321K free`).
+fn memory_figures(text: &str) -> Option<MemoryLine> {
     let t = text.trim_start();
     let unit = if t.starts_with("GiB") {
         1024.0
@@ -102,7 +109,12 @@ fn memory_figures(text: &str) -> Option<(Option<f64>, Option<f64>, Option<f64>, 
     let find = |label: &str| p.iter().find(|(_, l)| *l == label).and_then(|(v, _)| size_mib(v, unit));
     let (total, used, free) = (find("total"), find("used"), find("free"));
     let total = total.or_else(|| Some(round(used? + free?)));
-    Some((total, used, free, find("avail")))
+    Some(MemoryLine {
+        total,
+        used,
+        free,
+        available: find("avail"),
+    })
 }
 
 /// Parses `top` output.
@@ -140,7 +152,13 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
         }
         let is_swap = t.contains("Swap");
         if is_summary_line(t) || ((t.starts_with("Mem:") || t.starts_with("Swap:")) && header.is_none()) {
-            let Some((total, used, free, avail)) = memory_figures(t) else {
+            let Some(MemoryLine {
+                total,
+                used,
+                free,
+                available,
+            }) = memory_figures(t)
+            else {
                 out.unread.push(line.span);
                 continue;
             };
@@ -163,7 +181,7 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
                 *span = span.join(line.span);
                 m.swap_total_mib = total;
                 m.swap_used_mib = used;
-                m.available_mib = avail;
+                m.available_mib = available;
             }
             continue;
         }
