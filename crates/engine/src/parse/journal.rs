@@ -139,21 +139,19 @@ fn split_timestamp(t: &str) -> Option<(&str, &str)> {
     }
     // ISO: `2026-11-21T10:00:00+0000`
     if is_date(first.get(..10).unwrap_or("")) && first.as_bytes().get(10) == Some(&b'T') {
-        return is_time(first.get(11..19).unwrap_or(""))
+        return is_time_token(first.get(11..).unwrap_or(""))
             .then(|| cut(end_of(0)?))
             .flatten();
     }
     // `2026-11-21 10:00:00[.fff]`
     if is_date(first) {
         let second = words.get(1)?.1;
-        return is_time(second.get(..8).unwrap_or(""))
-            .then(|| cut(end_of(1)?))
-            .flatten();
+        return is_time_token(second).then(|| cut(end_of(1)?)).flatten();
     }
     // `Fri 2026-11-21 10:00:00 UTC` (short-full)
     if first.len() <= 4 && first.chars().all(char::is_alphabetic) && words.get(1).is_some_and(|w| is_date(w.1)) {
         let third = words.get(2)?.1;
-        if !is_time(third.get(..8).unwrap_or("")) {
+        if !is_time_token(third) {
             return None;
         }
         let zone = words.get(3)?.1;
@@ -167,7 +165,7 @@ fn split_timestamp(t: &str) -> Option<(&str, &str)> {
     if month_ok {
         let day = words.get(1)?.1;
         let time = words.get(2)?.1;
-        if day.len() <= 2 && day.bytes().all(|b| b.is_ascii_digit()) && is_time(time.get(..8).unwrap_or("")) {
+        if day.len() <= 2 && day.bytes().all(|b| b.is_ascii_digit()) && is_time_token(time) {
             return cut(end_of(2)?);
         }
     }
@@ -194,6 +192,30 @@ fn is_date(t: &str) -> bool {
         && b.iter()
             .enumerate()
             .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+}
+
+/// `10:00:00`, optionally with a fraction (`.123456`, `,123`) and a zone (`+0000`, `+00:00`,
+/// `Z`), and nothing else (so that `10:00:00,204:INFO:...` of other logs is not a journal time).
+fn is_time_token(t: &str) -> bool {
+    if !is_time(t.get(..8).unwrap_or("")) {
+        return false;
+    }
+    let mut rest = t.get(8..).unwrap_or("");
+    if let Some(frac) = rest.strip_prefix(['.', ',']) {
+        let digits = frac.bytes().take_while(u8::is_ascii_digit).count();
+        if digits == 0 {
+            return false;
+        }
+        rest = frac.get(digits..).unwrap_or("");
+    }
+    if rest.is_empty() || rest == "Z" {
+        return true;
+    }
+    let Some(zone) = rest.strip_prefix(['+', '-']) else {
+        return false;
+    };
+    let zone = zone.replace(':', "");
+    zone.len() == 4 && zone.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// `10:00:00`.
@@ -405,6 +427,11 @@ mod tests {
         assert!(parse_syslog_line("Nov 21 10:00:00 this is prose: not a log").is_none());
         assert!(parse_syslog_line("").is_none());
         assert!(parse_syslog_line("[é] x y: z").is_none());
+        assert!(parse_syslog_line("2025-03-30T22:14:07: PM2 log: App [app:0] online").is_none());
+        assert!(
+            parse_syslog_line("2025-04-22 10:51:37,204:INFO:certbot._internal.hooks:Running pre-hook command: x")
+                .is_none()
+        );
     }
 
     #[test]
