@@ -147,3 +147,65 @@ mod tests {
         assert!(!has_flag(&["--all".to_string()], 'l', "--listening"));
     }
 }
+
+#[cfg(test)]
+mod robustness {
+    use crate::parse::ParseContext;
+    use crate::parse::registry::SPECS;
+    use crate::span::lines;
+
+    /// Fragments of every shape the system-state parsers read, cut anywhere, with multibyte
+    /// characters around: no parser, scorer or recogniser may panic, and every span must lie
+    /// inside the piece.
+    #[test]
+    fn no_panic_on_cut_or_odd_input() {
+        let seeds = [
+            "● nginx.service - x\n   Active: failed (Result: exit-code) since é; 1s ago\n Main PID: 12 (code=exited, status=1/FAILURE)\n  Process: 1 ExecStart=x (code=ex>\n           ├─1 \"nginx\"\n",
+            "Nov 21 10:00:00 h nginx[1]: nginx: [emerg] x\nNov 21 10:00:00 h kernel: [1.5] Out of memory: Killed process 1 (é) x\n   cont\n-- Boot x --\n",
+            "[ 1.000000] php[1]: segfault at 0 ip x\n[Thu Nov 21 10:00:00 2026] oom-kill:constraint=x,task=é,pid=1,uid=0\nkern  :err   : [1.0] x\n<6>[",
+            "Netid State Recv-Q Send-Q Local Address:Port Peer Address:Port\nu_str LISTEN 0 5 /run/é.sock 1 * 0 users:((\"é\",pid=1,fd=2))\ntcp LISTEN 0 5 [::]:80 [::]:*\n",
+            "Total: 1\nTCP:   2 (estab 1, closed 0, orphaned 0, timewait 0/0), ports 0\nRAW 0 0 0\n",
+            "Proto Recv-Q Send-Q Local Address Foreign Address State PID/Program name\ntcp 0 0 0.0.0.0:80 0.0.0.0:* LISTEN 1/é\nunix  2 [ ACC ] STREAM LISTENING 1 1/é /r\n",
+            "COMMAND PID USER FD TYPE DEVICE SIZE/OFF NODE NAME\né 1 u 1u IPv4 1 0t0 TCP *:80 (LISTEN)\nx 1 u 1u unix 0x1 0t0 1 /é type=STREAM\n",
+            "/run/é:\ntotal 0\nsrw-rw----+ 1 é é 0 Nov 21 10:00 é sock -> x\nf: /é\n drwxr-xr-x r r /\n lrwxrwxrwx r r é -> ../x\n   d ..\n é - No such file\n  File: ‘é’\nAccess: (0660/srw-rw----)  Uid: (   1/é)   Gid: (   1/é)\nls: cannot access 'é': x\n",
+            "uid=1(é) gid=1(é) groups=1(é),2\né : é x\né:x:1:1:é:/:/bin/sh\né:x:1:a,b\n",
+            "USER PID %CPU %MEM VSZ RSS TTY STAT START TIME COMMAND\né 1 0,5 1.0 1 1 ? S 10:00 0:00 \\_ é\nPID USER TIME COMMAND\n 1 é 0:00 x\n",
+            "top - 10:00:00 up 1 day, load average: 1,0, 2.0, 3\n%Cpu(s): 1.0%us, é id\nMiB Mem : 1.0 total, é free\nKiB Swap: 1 total. 2 avail Mem\n  PID USER PR NI VIRT RES SHR S %CPU %MEM TIME+ COMMAND\n",
+            "               total used free\nMem: 1.9Gi 1Mi 0B 1 1 1\n-/+ buffers/cache: 1 2\nSwap: é\n 10:00:00 up 1 min, load average: 0.1, 0.2, 0.3\n1.0 2.0 3.0 1/2 3\n",
+            "Filesystem Size Used Avail Use% Mounted on\n/dev/é\n  1G 1G 0 100% /é x\nopen files (-n) 1024\n-n: file descriptors 1\nMax open files 1 2 files\nLimitNOFILE=é\nnet.core.é = 1\n",
+        ];
+        let mut inputs: Vec<String> = Vec::new();
+        for seed in seeds {
+            for (i, _) in seed.char_indices().step_by(3) {
+                inputs.push(seed[..i].to_string());
+                inputs.push(seed[i..].to_string());
+            }
+            inputs.push(seed.replace('\n', "\r\n"));
+            inputs.push(seed.replace(' ', "\t"));
+        }
+        inputs.push("x".repeat(100_000));
+        inputs.push("[".repeat(10_000));
+        for input in &inputs {
+            let line_texts: Vec<&str> = lines(input, 0).map(|l| l.text).collect();
+            for spec in SPECS {
+                let score = (spec.block)(&line_texts);
+                assert!((0.0..=1.0).contains(&score), "{:?} scored {score}", spec.kind);
+                if let Some(line) = spec.line {
+                    for l in &line_texts {
+                        line(l);
+                    }
+                }
+                let mut cx = ParseContext::new(input, 7);
+                cx.command = Some("ls -l /run/é");
+                let parsed = (spec.parse)(&cx);
+                for span in parsed.facts.iter().map(|f| f.span).chain(parsed.unread.iter().copied()) {
+                    assert!(
+                        span.start >= 7 && span.end <= 7 + input.len(),
+                        "{:?}: {span:?}",
+                        spec.kind
+                    );
+                }
+            }
+        }
+    }
+}
