@@ -598,6 +598,14 @@ pub struct FileEntry {
     pub group: String,
     /// Link target for symbolic links.
     pub link_target: Option<String>,
+    /// SELinux context shown by `ls -Z` / `stat` (`unconfined_u:object_r:user_home_t:s0`).
+    #[serde(default)]
+    pub context: Option<String>,
+    /// Why the path could not be listed (`No such file or directory`, `Permission denied`), from
+    /// `ls: cannot access ...`, `stat: cannot stat ...` or `namei`; the other fields are then
+    /// empty (`file_type` is `?`).
+    #[serde(default)]
+    pub error: Option<String>,
 }
 
 /// What `id` or `groups` says about a user.

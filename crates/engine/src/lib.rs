@@ -62,6 +62,7 @@ pub fn inspect(pastes: &[Paste]) -> Vec<Artifact> {
             text,
             base: piece.span.start,
             file: piece.file.as_deref(),
+            command: piece.command.as_deref(),
             log_formats,
         };
         parse::parse(piece.kind, &cx)

@@ -6,11 +6,29 @@ use crate::kind::Kind;
 use crate::parse::nginx_config::ConfigFile;
 use crate::span::Span;
 
+pub mod columns;
+pub mod df;
+pub mod free;
+pub mod id_groups;
+pub mod journal;
+pub mod kernel_log;
+pub mod ls_listing;
+pub mod lsof;
+pub mod netstat;
 pub mod nginx_config;
 pub mod nginx_error_log;
 pub mod nginx_test;
 pub mod nginx_version;
+pub mod ps;
 pub mod registry;
+pub mod sockets;
+pub mod ss_listeners;
+pub mod ss_summary;
+pub mod sysctl;
+pub mod systemctl_status;
+pub mod top;
+pub mod ulimit;
+pub mod uptime;
 
 /// What a parser hands to the parse of one piece.
 #[derive(Clone, Copy, Debug)]
@@ -21,6 +39,10 @@ pub struct ParseContext<'a> {
     pub base: usize,
     /// The file name, where the paste or an `nginx -T` header gives one.
     pub file: Option<&'a str>,
+    /// The shell command that printed the piece, when a prompt showed one. Some outputs say
+    /// what they are only with it (`ulimit -n` prints a bare number, `id -Gn nginx` omits the
+    /// user, `free` prints no units).
+    pub command: Option<&'a str>,
     /// `log_format`s read from the pasted nginx configuration (for access logs).
     pub log_formats: &'a [LogFormat],
 }
@@ -32,6 +54,7 @@ impl<'a> ParseContext<'a> {
             text,
             base,
             file: None,
+            command: None,
             log_formats: &[],
         }
     }

@@ -2,7 +2,7 @@
 //! Adding a kind means one parser module exporting a [`KindSpec`] and one line here.
 
 use crate::kind::Kind;
-use crate::parse::{ParseContext, Parsed, nginx_config, nginx_error_log, nginx_test, nginx_version};
+use crate::parse::*;
 
 /// How one kind is recognised and parsed.
 pub struct KindSpec {
@@ -45,11 +45,32 @@ pub fn share_of_lines(lines: &[&str], pred: impl Fn(&str) -> bool) -> f32 {
 }
 
 /// Every kind the engine can read, in order of precedence for ties.
+///
+/// The journal comes before the nginx error log: its line recogniser claims every syslog-shaped
+/// line (nginx's journald lines too), so that a journal mixing nginx and other lines stays one
+/// piece; its block score steps back when every line is nginx's, so pure nginx journald lines
+/// still read as an error log.
 pub const SPECS: &[&KindSpec] = &[
     &nginx_test::SPEC,
     &nginx_version::SPEC,
+    &journal::SPEC,
     &nginx_error_log::SPEC,
     &nginx_config::SPEC,
+    &systemctl_status::SPEC,
+    &kernel_log::SPEC,
+    &ss_listeners::SPEC,
+    &ss_summary::SPEC,
+    &netstat::SPEC,
+    &lsof::SPEC,
+    &ls_listing::SPEC,
+    &id_groups::SPEC,
+    &ps::SPEC,
+    &top::SPEC,
+    &free::SPEC,
+    &uptime::SPEC,
+    &df::SPEC,
+    &ulimit::SPEC,
+    &sysctl::SPEC,
 ];
 
 /// The spec of a kind, if the engine can parse it.
