@@ -671,7 +671,7 @@ pub struct DnsStatus {
 }
 
 /// What a firewall rule does with matching packets.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum FirewallAction {
     /// Let through.
@@ -681,11 +681,12 @@ pub enum FirewallAction {
     /// Reject with an error (the client gets refused / unreachable at once).
     Reject,
     /// Anything else (jump, log, return...).
+    #[default]
     Other,
 }
 
 /// One firewall rule or policy, from any of iptables, nft, ufw, firewalld.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct FirewallRule {
     /// `iptables`, `nftables`, `ufw`, `firewalld`.
     pub tool: String,
@@ -707,6 +708,32 @@ pub struct FirewallRule {
     pub is_policy: bool,
     /// The rule as written.
     pub raw: String,
+    /// Every destination port or inclusive range the rule names (`multiport --dports 80,443`,
+    /// nft `dport { 80, 443 }`, ufw `80,443/tcp`, a firewalld service's ports); `ports` is the
+    /// first of them. Empty when the rule names no port or negates it (`! --dport 22`).
+    #[serde(default)]
+    pub port_ranges: Vec<(u16, u16)>,
+    /// The table: iptables `filter`/`nat`/..., nft `inet filter` (family and name).
+    #[serde(default)]
+    pub table: Option<String>,
+    /// The target or verdict as written (`ACCEPT`, `DOCKER-USER`, `LOG`, `MASQUERADE`, `drop`,
+    /// `jump DOCKER`), so that `Other` actions keep their meaning.
+    #[serde(default)]
+    pub target: Option<String>,
+    /// Input interface the rule is limited to (`-i lo`, `iif "lo"`, ufw `on eth0`).
+    #[serde(default)]
+    pub in_interface: Option<String>,
+    /// Output interface the rule is limited to (`-o docker0`, `oifname "eth0"`).
+    #[serde(default)]
+    pub out_interface: Option<String>,
+    /// Connection states the rule is limited to (`RELATED,ESTABLISHED`, `new`), as written: a
+    /// rule for established connections says nothing about new ones.
+    #[serde(default)]
+    pub states: Option<String>,
+    /// `ipv4` or `ipv6` when the rule applies to one family only (ufw `(v6)`, nft `ip6`,
+    /// firewalld `family="ipv4"`, iptables rows with IPv6 addresses).
+    #[serde(default)]
+    pub family: Option<String>,
 }
 
 /// Whether a firewall front end is active (`ufw status`, `firewall-cmd --state`).
@@ -755,6 +782,9 @@ pub struct MacDenial {
     pub target_class: Option<String>,
     /// True when the denial was only logged (`permissive=1`, AppArmor `ALLOWED`).
     pub permissive: bool,
+    /// AppArmor `operation=` (`connect`, `open`, `file_perm`...), when given.
+    #[serde(default)]
+    pub operation: Option<String>,
 }
 
 /// A container from `docker ps` / `docker compose ps`.

@@ -5,8 +5,14 @@ use crate::facts::{FactAt, LogFormat};
 use crate::kind::Kind;
 use crate::span::Span;
 
+pub mod curl;
+pub mod dns;
+pub mod firewall;
+pub mod hosts_file;
+pub mod iptables;
 pub mod nginx_error_log;
 pub mod registry;
+pub mod resolv_conf;
 
 /// What a parser hands to the parse of one piece.
 #[derive(Clone, Copy, Debug)]

@@ -2,7 +2,7 @@
 //! Adding a kind means one parser module exporting a [`KindSpec`] and one line here.
 
 use crate::kind::Kind;
-use crate::parse::{ParseContext, Parsed, nginx_error_log};
+use crate::parse::{ParseContext, Parsed, curl, dns, hosts_file, iptables, nginx_error_log, resolv_conf};
 
 /// How one kind is recognised and parsed.
 pub struct KindSpec {
@@ -45,7 +45,17 @@ pub fn share_of_lines(lines: &[&str], pred: impl Fn(&str) -> bool) -> f32 {
 }
 
 /// Every kind the engine can read, in order of precedence for ties.
-pub const SPECS: &[&KindSpec] = &[&nginx_error_log::SPEC];
+pub const SPECS: &[&KindSpec] = &[
+    &nginx_error_log::SPEC,
+    &curl::SPEC,
+    &dns::DIG_SPEC,
+    &dns::NSLOOKUP_SPEC,
+    &dns::HOST_SPEC,
+    &resolv_conf::SPEC,
+    &hosts_file::ETC_HOSTS_SPEC,
+    &hosts_file::GETENT_HOSTS_SPEC,
+    &iptables::SPEC,
+];
 
 /// The spec of a kind, if the engine can parse it.
 pub fn spec(kind: Kind) -> Option<&'static KindSpec> {
