@@ -8,11 +8,16 @@ use crate::span::Span;
 pub mod curl;
 pub mod dns;
 pub mod firewall;
+pub mod firewalld;
 pub mod hosts_file;
 pub mod iptables;
+pub mod mac;
+pub mod nftables;
 pub mod nginx_error_log;
 pub mod registry;
 pub mod resolv_conf;
+pub mod selinux;
+pub mod ufw;
 
 /// What a parser hands to the parse of one piece.
 #[derive(Clone, Copy, Debug)]

@@ -2,7 +2,10 @@
 //! Adding a kind means one parser module exporting a [`KindSpec`] and one line here.
 
 use crate::kind::Kind;
-use crate::parse::{ParseContext, Parsed, curl, dns, hosts_file, iptables, nginx_error_log, resolv_conf};
+use crate::parse::{
+    ParseContext, Parsed, curl, dns, firewalld, hosts_file, iptables, mac, nftables, nginx_error_log, resolv_conf,
+    selinux, ufw,
+};
 
 /// How one kind is recognised and parsed.
 pub struct KindSpec {
@@ -55,6 +58,13 @@ pub const SPECS: &[&KindSpec] = &[
     &hosts_file::ETC_HOSTS_SPEC,
     &hosts_file::GETENT_HOSTS_SPEC,
     &iptables::SPEC,
+    &nftables::SPEC,
+    &ufw::SPEC,
+    &firewalld::SPEC,
+    &selinux::STATUS_SPEC,
+    &selinux::GETSEBOOL_SPEC,
+    &mac::APPARMOR_SPEC,
+    &mac::AUDIT_LOG_SPEC,
 ];
 
 /// The spec of a kind, if the engine can parse it.
