@@ -51,7 +51,10 @@ pub fn is_strong_line(line: &str) -> bool {
     if let Some(rest) = verbose_text(t) {
         return strong_verbose(rest);
     }
-    is_progress_header(t) || wget_url(t).is_some() || t.starts_with("HTTP request sent, awaiting response...")
+    is_progress_header(t)
+        || wget_url(t).is_some()
+        || t.starts_with("HTTP request sent, awaiting response...")
+        || is_curl_advice(t)
 }
 
 /// The verbose markers that only curl prints.
@@ -149,6 +152,29 @@ fn curl_error(t: &str) -> Option<(u32, &str)> {
         return None;
     }
     Some((code.parse().ok()?, message.trim()))
+}
+
+/// The advice curl prints after `curl: (60)`.
+fn is_curl_advice(t: &str) -> bool {
+    [
+        "More details here: https://curl.se/docs/sslcerts.html",
+        "More details here: https://curl.haxx.se/docs/sslcerts.html",
+        "curl failed to verify the legitimacy of the server",
+        "curl performs SSL certificate verification by default",
+        "establish a secure connection to it.",
+        "how to fix it, please visit the web page mentioned above.",
+        "of Certificate Authority (CA) public keys (CA certs).",
+        "bundle file isn't adequate, you can specify an alternate file",
+        "using the --cacert option.",
+        "If this HTTPS server uses a certificate signed by a CA represented in",
+        "the bundle, the certificate verification probably failed due to a",
+        "problem with the certificate (it might be expired, or the name might",
+        "not match the domain name in the URL).",
+        "If you'd like to turn off curl's verification of the certificate, use",
+        "the -k (or --insecure) option.",
+    ]
+    .iter()
+    .any(|a| t.trim().starts_with(a))
 }
 
 /// The text after curl's `*` verbose prefix.
@@ -456,8 +482,9 @@ impl Parser {
             );
             return;
         }
-        if t.starts_with("curl: ") {
-            // `curl: try 'curl --help' for more information`, option errors.
+        if t.starts_with("curl: ") || is_curl_advice(t) {
+            // `curl: try 'curl --help' for more information`, option errors, the paragraph
+            // curl prints after a certificate error.
             return;
         }
         if let Some(rest) = t.strip_prefix("< ").or_else(|| (t == "<").then_some("")) {

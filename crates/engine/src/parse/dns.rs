@@ -215,14 +215,16 @@ fn no_servers(t: &str) -> Option<Option<&'static str>> {
     Some(rest.contains("timed out").then_some("timeout"))
 }
 
-/// Why a `;; communications error to X: REASON` line failed.
-fn communication_failure(t: &str) -> Option<&'static str> {
+/// Why a `;; communications error to X: REASON` line failed, and the server it names.
+fn communication_failure(t: &str) -> Option<(&'static str, &str)> {
     let rest = t.strip_prefix(";; communications error to ")?;
-    Some(if rest.contains("timed out") {
+    let server = rest.split(": ").next().unwrap_or(rest);
+    let why = if rest.contains("timed out") {
         "timeout"
     } else {
         "unreachable"
-    })
+    };
+    Some((why, server))
 }
 
 /// `127.0.0.53#53(127.0.0.53) (UDP)` / `127.0.0.11:53` / `8.8.8.8#53` → the address, with the
@@ -292,7 +294,8 @@ fn host_answer(t: &str) -> Option<(String, &'static str, String)> {
             && !name.contains(' ')
         {
             let value = value.trim();
-            let value = if value.contains(' ') { value } else { strip_root(value) };
+            // `10 mx1.example.net.` → `10 mx1.example.net`; quoted text stays as it is.
+            let value = if value.ends_with('"') { value } else { strip_root(value) };
             return Some((strip_root(name).to_string(), rtype, value.to_string()));
         }
     }
@@ -341,6 +344,8 @@ fn dig_args(args: &str) -> (Option<String>, Option<String>) {
 struct PendingStatus {
     status: DnsStatus,
     span: Span,
+    /// Where the fact goes among the facts, to keep them in text order.
+    position: usize,
 }
 
 /// Parses dig, nslookup or host output.
@@ -373,6 +378,8 @@ struct Reader {
     authority_block: bool,
     /// Why the last `communications error` line failed.
     last_failure: Option<&'static str>,
+    /// The server the last `communications error` line names.
+    failed_server: Option<String>,
 }
 
 impl Reader {
@@ -393,7 +400,7 @@ impl Reader {
 
     fn status(&mut self, span: Span, name: Option<String>, status: &str) {
         self.flush();
-        let server = self.server.clone();
+        let server = self.server.clone().or_else(|| self.failed_server.clone());
         self.push(
             span,
             Fact::DnsStatus(DnsStatus {
@@ -413,7 +420,14 @@ impl Reader {
             if status.server.is_none() {
                 status.server = self.server.clone();
             }
-            self.push(p.span, Fact::DnsStatus(status));
+            let position = p.position.min(self.out.facts.len());
+            self.out.facts.insert(
+                position,
+                FactAt {
+                    span: p.span,
+                    fact: Fact::DnsStatus(status),
+                },
+            );
         }
     }
 
@@ -482,6 +496,7 @@ impl Reader {
                     server: None,
                 },
                 span,
+                position: self.out.facts.len(),
             });
             return;
         }
@@ -491,8 +506,9 @@ impl Reader {
             self.status(span, name, status);
             return;
         }
-        if let Some(failure) = communication_failure(t) {
+        if let Some((failure, server)) = communication_failure(t) {
             self.last_failure = Some(failure);
+            self.failed_server = Some(server_address(server));
             return;
         }
         if let Some(args) = t
@@ -763,6 +779,15 @@ mod tests {
     }
 
     #[test]
+    fn keeps_the_dig_status_before_its_answers() {
+        let p = run(
+            ";; ->>HEADER<<- opcode: QUERY, status: NOERROR, id: 1\n;; ANSWER SECTION:\na.example.com. 60 IN A 10.0.0.1\n;; SERVER: 10.0.0.2#5353(10.0.0.2)\n;; MSG SIZE  rcvd: 56\n",
+        );
+        assert!(matches!(&p.facts[0].fact, Fact::DnsStatus(s) if s.server.as_deref() == Some("10.0.0.2#5353")));
+        assert!(matches!(&p.facts[1].fact, Fact::DnsRecord(_)));
+    }
+
+    #[test]
     fn reads_dig_answers_short_and_timeouts() {
         let p = run(
             ";; ANSWER SECTION:\napp.example.com.\t300\tIN\tCNAME\tlb.example.net.\nlb.example.net.\t60\tIN\tA\t10.0.0.5\n",
@@ -784,6 +809,7 @@ mod tests {
         assert!(p.unread.is_empty(), "{:?}", p.unread);
         assert_eq!(statuses(&p)[0].status, "timeout");
         assert_eq!(statuses(&p)[0].name.as_deref(), Some("backend"));
+        assert_eq!(statuses(&p)[0].server.as_deref(), Some("127.0.0.11"));
         let p = run(";; connection timed out; no servers could be reached\n");
         assert_eq!(statuses(&p)[0].status, "timeout");
     }

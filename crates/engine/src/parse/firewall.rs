@@ -88,9 +88,11 @@ pub fn port_list(text: &str) -> Vec<(u16, u16)> {
     }
     let mut out = Vec::new();
     for element in t.split([',', ' ']).map(str::trim).filter(|e| !e.is_empty()) {
-        let range = match element.split_once([':', '-']) {
-            Some((a, b)) => port_number(a).zip(port_number(b)),
-            None => port_number(element).map(|p| (p, p)),
+        // A service name may hold a dash (`http-alt`): try the whole element first.
+        let range = match (port_number(element), element.split_once([':', '-'])) {
+            (Some(p), _) => Some((p, p)),
+            (None, Some((a, b))) => port_number(a).zip(port_number(b)),
+            (None, None) => None,
         };
         match range {
             Some((a, b)) if a <= b => out.push((a, b)),
@@ -170,7 +172,10 @@ pub fn unquote(text: &str) -> &str {
 /// A counter of `iptables -L -v`: `0`, `1234`, `100K`, `12M`.
 pub fn is_counter(word: &str) -> bool {
     let digits = word.trim_end_matches(['K', 'M', 'G', 'T', 'P']);
-    !digits.is_empty() && digits.len() + 1 >= word.len() && digits.bytes().all(|b| b.is_ascii_digit())
+    !digits.is_empty()
+        && digits.len() + 1 >= word.len()
+        && digits.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+        && digits.bytes().next().is_some_and(|b| b.is_ascii_digit())
 }
 
 #[cfg(test)]
@@ -184,6 +189,7 @@ mod tests {
         assert_eq!(port_list("{ 80, 443 }"), vec![(80, 80), (443, 443)]);
         assert_eq!(port_list("80:90,443"), vec![(80, 90), (443, 443)]);
         assert_eq!(port_list("http"), vec![(80, 80)]);
+        assert_eq!(port_list("http-alt"), vec![(8080, 8080)]);
         assert!(port_list("!22").is_empty());
         assert!(port_list("@web_ports").is_empty());
         assert!(port_list("99999").is_empty());

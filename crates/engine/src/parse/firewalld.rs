@@ -53,7 +53,7 @@ const KEYS: &[&str] = &[
 pub fn is_strong_line(line: &str) -> bool {
     let indented = line.starts_with([' ', '\t']);
     let t = line.trim();
-    if !indented && zone_header(t).is_some_and(|(_, status)| status.is_some()) {
+    if !indented && zone_header(t).is_some_and(|(name, status)| status.is_some() || is_stock_zone(name)) {
         return true;
     }
     if t == "FirewallD is not running" {
@@ -87,6 +87,15 @@ fn score(lines: &[&str]) -> f32 {
         return 0.0;
     }
     0.4 + 0.6 * (known as f32 / total as f32)
+}
+
+/// The zones firewalld ships whose names are unlikely as a line of anything else (`home`,
+/// `work` and `docker` are left out).
+fn is_stock_zone(name: &str) -> bool {
+    matches!(
+        name,
+        "block" | "dmz" | "drop" | "external" | "internal" | "public" | "trusted" | "nm-shared" | "libvirt"
+    )
 }
 
 /// `public (active)` → ("public", Some("active")); `work` → ("work", None).
@@ -408,7 +417,8 @@ mod tests {
         assert!(is_strong_line("public (active)"));
         assert!(is_strong_line("  icmp-block-inversion: no"));
         assert!(!is_strong_line("services:"));
-        assert!(!is_strong_line("public"));
+        assert!(is_strong_line("public"));
+        assert!(!is_strong_line("home"));
         for junk in [
             "rule",
             "rule port port=",

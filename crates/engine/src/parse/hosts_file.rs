@@ -151,6 +151,8 @@ fn getent_score(lines: &[&str]) -> f32 {
 /// Parses `/etc/hosts` or `getent hosts` output.
 pub fn parse(cx: &ParseContext<'_>) -> Parsed {
     let mut out = Parsed::default();
+    // getent ahosts names the canonical name on the first STREAM line only.
+    let mut canonical: Option<String> = None;
     for line in lines(cx.text, cx.base) {
         let t = line.text.trim();
         if t.is_empty() || t.starts_with('#') {
@@ -159,11 +161,17 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
         let words: Vec<&str> = t.split_whitespace().collect();
         // getent ahosts: `10.0.0.5  STREAM app.example.com`, then `10.0.0.5  DGRAM` / `RAW`.
         if words.len() >= 2 && is_socket_type(words[1]) && words[0].parse::<std::net::IpAddr>().is_ok() {
-            for name in words.iter().skip(2).filter(|n| is_hostname(n)) {
+            if words[1] != "STREAM" {
+                continue;
+            }
+            if let Some(name) = words.get(2).filter(|n| is_hostname(n)) {
+                canonical = Some(name.to_string());
+            }
+            if let Some(name) = &canonical {
                 out.facts.push(FactAt {
                     span: line.span,
                     fact: Fact::DnsRecord(DnsRecord {
-                        name: name.to_string(),
+                        name: name.clone(),
                         record_type: "hosts".into(),
                         value: words[0].to_string(),
                     }),
@@ -221,10 +229,16 @@ mod tests {
     fn reads_getent_output() {
         let p = parse(&ParseContext::new("10.10.4.21      app.example.com\n", 0));
         assert_eq!(names(&p), vec![("app.example.com".into(), "10.10.4.21".into())]);
-        let text = "10.0.0.5        STREAM app.example.com\n10.0.0.5        DGRAM  \n10.0.0.5        RAW    \n";
+        let text = "10.0.0.5        STREAM app.example.com\n10.0.0.5        DGRAM  \n10.0.0.5        RAW    \n10.0.0.6        STREAM \n10.0.0.6        DGRAM  \n";
         let p = parse(&ParseContext::new(text, 0));
         assert!(p.unread.is_empty());
-        assert_eq!(names(&p).len(), 1);
+        assert_eq!(
+            names(&p),
+            vec![
+                ("app.example.com".into(), "10.0.0.5".into()),
+                ("app.example.com".into(), "10.0.0.6".into())
+            ]
+        );
         let single = ["10.10.4.21      app.example.com"];
         assert!(getent_score(&single) > etc_hosts_score(&single));
         assert!(getent_score(&text.lines().collect::<Vec<_>>()) > 0.9);

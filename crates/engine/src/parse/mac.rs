@@ -70,7 +70,7 @@ fn score(lines: &[&str], strong: fn(&str) -> bool) -> f32 {
     0.4 + 0.6 * (known as f32 / total as f32)
 }
 
-/// AVC records, audit records and sealert summaries.
+/// AVC records, audit records, sealert summaries and the headings of a sealert report.
 pub fn is_audit_line(line: &str) -> bool {
     let t = line.trim();
     (is_avc(t) && !t.contains("apparmor="))
@@ -78,13 +78,95 @@ pub fn is_audit_line(line: &str) -> bool {
         || t.contains("SELinux is preventing ")
         || t.starts_with("time->")
         || t.starts_with("*****  Plugin ")
+        // ausearch's record separator (exactly four dashes).
+        || matches!(t, "Additional Information:" | "Raw Audit Messages" | "----")
+        || t.starts_with("where PORT_TYPE is one of the following")
+        || t.starts_with("found ") && t.contains(" alerts in ")
+        || sealert_table_key(t)
+        || is_sealert_advice(t)
 }
 
-/// AppArmor records and `aa-status` lines.
+/// The first lines of the advice paragraphs of a sealert report (strong, so that a report pasted
+/// without its prompt stays one piece across its blank lines).
+fn is_sealert_advice(t: &str) -> bool {
+    const STARTS: &[&str] = &[
+        "If you want to allow ",
+        "If you want to ignore ",
+        "If you believe that ",
+        "If you do not think ",
+        "Then you must tell SELinux",
+        "Then you need to ",
+        "Then you should report this as a bug",
+        "You can generate a local policy module to allow this access",
+        "allow this access for now by executing:",
+    ];
+    t == "Do"
+        || STARTS.iter().any(|s| t.starts_with(s))
+        || t.strip_suffix("% done")
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// The `Additional Information:` table of a sealert report (`Source Context    system_u:...`).
+fn sealert_table_key(t: &str) -> bool {
+    const KEYS: &[&str] = &[
+        "Source Context ",
+        "Target Context ",
+        "Target Objects ",
+        "Source Path ",
+        "Policy RPM ",
+        "Selinux Enabled ",
+        "Policy Type ",
+        "Enforcing Mode ",
+        "Alert Count ",
+        "First Seen ",
+        "Last Seen ",
+        "Local ID ",
+        "Host Name ",
+        "Platform ",
+        "Selinux-policy-targeted ",
+    ];
+    KEYS.iter()
+        .any(|k| t.starts_with(k) && t.get(k.len()..).is_some_and(|r| r.starts_with(' ')))
+        || t.starts_with("Hash: ") && t.matches(',').count() >= 3
+}
+
+/// The advice and bookkeeping lines of a sealert report, in or out of its context.
+fn is_sealert_text(t: &str) -> bool {
+    const STARTS: &[&str] = &[
+        "If you want to ",
+        "If you believe ",
+        "If you do not think ",
+        "Then you ",
+        "Do",
+        "You can generate a local policy module",
+        "allow this access for now by executing:",
+        "# ausearch -c ",
+        "# semodule ",
+        "# semanage ",
+        "# setsebool ",
+        "# /sbin/restorecon ",
+        "setsebool -P ",
+        "semanage ",
+        "restorecon ",
+        "You need to change the label on ",
+        "The source process:",
+        "Attempting to access:",
+        "Source ",
+        "Port ",
+        "Host ",
+        "Raw Audit Messages",
+        "SELinux denied access",
+        "Additional Information:",
+    ];
+    STARTS.iter().any(|s| t.starts_with(s)) || is_audit_line(t)
+}
+
+/// AppArmor records (denials, and the `STATUS`/`AUDIT` records around them) and `aa-status`
+/// lines.
 pub fn is_apparmor_line(line: &str) -> bool {
     let t = line.trim();
-    t.contains("apparmor=\"DENIED\"")
-        || t.contains("apparmor=\"ALLOWED\"")
+    t.contains(" apparmor=\"")
+        || t.starts_with("apparmor=\"")
         || t.starts_with("apparmor module is ")
         || aa_status_count(t).is_some()
 }
@@ -316,7 +398,7 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
         {
             continue;
         }
-        if sealert || t.starts_with("*****  Plugin ") {
+        if sealert || is_sealert_text(t) {
             // The rest of a sealert report: plugin advice, `Additional Information:` table, raw
             // messages (AVCs among them were read above).
             sealert = true;

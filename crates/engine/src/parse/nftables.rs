@@ -32,8 +32,8 @@ const FAMILIES: &[&str] = &["ip", "ip6", "inet", "arp", "bridge", "netdev"];
 
 /// `table inet filter {`, base-chain `type` lines and verdict rules with nft selectors.
 pub fn is_strong_line(line: &str) -> bool {
-    let t = line.trim();
-    if table_header(t).is_some() {
+    let t = strip_handle(line.trim());
+    if table_header(t).is_some() || t.starts_with("# Warning: table ") && t.contains(" is managed by iptables-nft") {
         return true;
     }
     if t.starts_with("type ") && t.contains(" hook ") && t.contains(" priority ") {
@@ -64,7 +64,7 @@ fn is_verdict(word: &str) -> bool {
 fn score(lines: &[&str]) -> f32 {
     let (mut total, mut strong, mut known) = (0usize, 0usize, 0usize);
     for line in lines {
-        let t = line.trim();
+        let t = strip_handle(line.trim());
         if t.is_empty() {
             continue;
         }
@@ -114,6 +114,8 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
         if t.is_empty() || t.starts_with('#') {
             continue;
         }
+        // `nft -a` handles: `chain INPUT { # handle 1`, `... accept # handle 12`.
+        let t = strip_handle(t);
         let table = stack.iter().rev().find_map(|b| match b {
             Block::Table(t) => Some(t.clone()),
             _ => None,
@@ -198,9 +200,16 @@ fn family_of_table(r: &mut FirewallRule) {
     }
 }
 
+/// `... # handle 12` → `...`.
+fn strip_handle(t: &str) -> &str {
+    match t.rsplit_once(" # handle ") {
+        Some((before, handle)) if handle.trim().bytes().all(|b| b.is_ascii_digit()) => before.trim_end(),
+        _ => t,
+    }
+}
+
 /// Reads one rule line.
-fn read_rule(t: &str) -> FirewallRule {
-    let text = t.split(" # handle ").next().unwrap_or(t);
+fn read_rule(text: &str) -> FirewallRule {
     let mut r = rule("nftables", text);
     let w = words(text);
     let mut i = 0;

@@ -89,6 +89,7 @@ pub fn is_status_line(line: &str) -> bool {
                     | "Mode from config file"
                     | "Policy MLS status"
                     | "Loaded policy name"
+                    | "Policy booleans"
             )
         })
 }
