@@ -431,6 +431,7 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
         request: Request::default(),
         explicit_error: false,
         pending_error: None,
+        last_status: None,
         structured: lines(cx.text, 0).any(|l| {
             let t = l.text.trim_end();
             is_strong_line(t) || parse_status_line(t.trim_start()).is_some() || t.starts_with("< ")
@@ -456,6 +457,8 @@ struct Parser {
     pending_error: Option<(usize, FactAt)>,
     /// True when the piece has status lines or markers (otherwise all of it is a body).
     structured: bool,
+    /// The status of the last response read (for the body that follows it).
+    last_status: Option<u16>,
 }
 
 impl Parser {
@@ -556,14 +559,21 @@ impl Parser {
         self.out.unread.push(span);
     }
 
-    /// Header lines with no status line before them, or a bare `-w '%{http_code}'` code.
+    /// Header lines with no status line before them, or a `-w '%{http_code}'` code (alone or
+    /// followed by numbers such as `%{time_total}`: `502 0.004`).
     fn headerless(&mut self, t: &str, span: Span) -> bool {
         let trimmed = t.trim();
-        if trimmed.len() == 3 && trimmed.bytes().all(|b| b.is_ascii_digit()) {
-            if trimmed == "000" {
+        let mut words = trimmed.split_whitespace();
+        let code = words.next().unwrap_or("");
+        let numbers_after = words.all(|w| {
+            w.bytes().next().is_some_and(|b| b.is_ascii_digit())
+                && w.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b's' | b':'))
+        });
+        if code.len() == 3 && code.bytes().all(|b| b.is_ascii_digit()) && numbers_after {
+            if code == "000" {
                 return true;
             }
-            if let Some(status) = first_status(trimmed) {
+            if let Some(status) = first_status(code) {
                 self.close_all();
                 self.push(
                     span,
@@ -843,18 +853,11 @@ impl Parser {
     }
 
     fn body_line(&mut self, t: &str, span: Span) {
-        let status = self.last_status();
+        let status = self.last_status;
         let (hints, body_span, _) = self.body.get_or_insert_with(|| (PageHints::default(), None, status));
         hints.read(t);
         *body_span = Some(body_span.map_or(span, |s| s.join(span)));
         self.mode = Mode::Body;
-    }
-
-    fn last_status(&self) -> Option<u16> {
-        self.out.facts.iter().rev().find_map(|f| match &f.fact {
-            Fact::HttpResponse(r) if r.status > 0 => Some(r.status),
-            _ => None,
-        })
     }
 
     fn close_response(&mut self) {
@@ -878,6 +881,11 @@ impl Parser {
     }
 
     fn push(&mut self, span: Span, fact: Fact) {
+        if let Fact::HttpResponse(r) = &fact
+            && r.status > 0
+        {
+            self.last_status = Some(r.status);
+        }
         self.out.facts.push(FactAt { span, fact });
     }
 
@@ -1047,6 +1055,8 @@ mod tests {
         }
         let parsed = run("502\n");
         assert!(matches!(&parsed.facts[0].fact, Fact::HttpResponse(r) if r.status == 502));
+        let parsed = run("200 0.004\n");
+        assert!(matches!(&parsed.facts[0].fact, Fact::HttpResponse(r) if r.status == 200));
         let parsed = run("server: cloudflare\n");
         assert!(matches!(&parsed.facts[0].fact, Fact::HttpResponse(r) if r.status == 0 && r.headers.len() == 1));
     }

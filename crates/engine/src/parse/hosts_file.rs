@@ -62,6 +62,15 @@ pub fn hosts_line(line: &str) -> Option<(&str, Vec<&str>)> {
     Some((address, names))
 }
 
+/// A line of `ip neigh` / `ip route` (`10.0.0.1 dev eth0 lladdr ... REACHABLE`) has the shape of a
+/// host-table line; scoring leaves it out.
+fn looks_like_ip_command(names: &[&str]) -> bool {
+    matches!(names.first(), Some(&("dev" | "via" | "proto" | "lladdr" | "table")))
+        || names
+            .iter()
+            .any(|n| n.len() > 3 && n.bytes().all(|b| b.is_ascii_uppercase()))
+}
+
 /// `ahosts` socket-type column.
 fn is_socket_type(word: &str) -> bool {
     matches!(word, "STREAM" | "DGRAM" | "RAW")
@@ -94,7 +103,7 @@ fn etc_hosts_score(lines: &[&str]) -> f32 {
         strong |= is_strong_hosts_line(t);
         if t.starts_with('#') {
             comments += 1;
-        } else if hosts_line(t).is_some_and(|(_, n)| !is_socket_type(n[0])) {
+        } else if hosts_line(t).is_some_and(|(_, n)| !is_socket_type(n[0]) && !looks_like_ip_command(&n)) {
             entries += 1;
         }
     }
@@ -121,10 +130,12 @@ fn getent_score(lines: &[&str]) -> f32 {
         }
         total += 1;
         if let Some((_, names)) = hosts_line(t) {
-            entries += 1;
             if is_socket_type(names[0]) {
                 ahosts += 1;
+            } else if looks_like_ip_command(&names) {
+                continue;
             }
+            entries += 1;
         } else if let Some(address) = t.split_whitespace().next()
             && address.parse::<std::net::IpAddr>().is_ok()
             && t.split_whitespace().count() == 2
@@ -242,6 +253,13 @@ mod tests {
         let single = ["10.10.4.21      app.example.com"];
         assert!(getent_score(&single) > etc_hosts_score(&single));
         assert!(getent_score(&text.lines().collect::<Vec<_>>()) > 0.9);
+    }
+
+    #[test]
+    fn ip_neighbour_lines_do_not_score() {
+        let lines = ["192.168.10.31 dev ens18 FAILED"];
+        assert_eq!(getent_score(&lines), 0.0);
+        assert_eq!(etc_hosts_score(&lines), 0.0);
     }
 
     #[test]

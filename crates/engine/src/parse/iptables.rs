@@ -147,9 +147,32 @@ fn protocol_name(word: &str) -> String {
     }
 }
 
-/// A row of `iptables -L` under `columns` (guessed from the row when `None`).
+/// An address column: an IP or network, `anywhere`, or a resolved host name (`-L` without `-n`).
+/// Not `host:port` (that is `ss`/`netstat` output).
+fn is_address_column(a: &str) -> bool {
+    let bare = a.strip_prefix('!').unwrap_or(a);
+    let (host, mask) = match bare.split_once('/') {
+        Some((h, m)) => (h, Some(m)),
+        None => (bare, None),
+    };
+    if mask.is_some_and(|m| m.is_empty() || !m.bytes().all(|b| b.is_ascii_digit() || b == b'.')) {
+        return false;
+    }
+    host.parse::<std::net::IpAddr>().is_ok()
+        || bare == "anywhere"
+        || bare == "localhost"
+        || (host.contains('.')
+            && host.bytes().any(|b| b.is_ascii_alphabetic())
+            && host
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_')))
+}
+
+/// A row of `iptables -L` under `columns` (guessed from the row when `None`, and then read
+/// strictly: the `opt` column must be there).
 fn list_row(t: &str, columns: Option<Columns>) -> Option<FirewallRule> {
     let w: Vec<&str> = t.split_whitespace().collect();
+    let guessed = columns.is_none();
     let columns = columns.unwrap_or_else(|| Columns::of_row(&w));
     let mut i = 0;
     if columns.num {
@@ -178,6 +201,10 @@ fn list_row(t: &str, columns: Option<Columns>) -> Option<FirewallRule> {
     i += 1;
     if w.get(i).is_some_and(|o| is_opt(o)) {
         i += 1;
+    } else if guessed || prot.bytes().all(|b| b.is_ascii_digit()) {
+        // Without a header, and for numeric protocols (`6`, `17` of iptables-nft), the opt
+        // column tells a rule from a line of something else.
+        return None;
     }
     let mut r = rule("iptables", t);
     if columns.interfaces {
@@ -187,10 +214,7 @@ fn list_row(t: &str, columns: Option<Columns>) -> Option<FirewallRule> {
         i += 2;
     }
     let (source, destination) = (*w.get(i)?, *w.get(i + 1)?);
-    let address = |a: &str| {
-        a.contains(['.', ':', '/']) || a == "anywhere" || a.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-    };
-    if !address(source) || !address(destination) {
+    if !is_address_column(source) || !is_address_column(destination) {
         return None;
     }
     i += 2;
@@ -469,6 +493,25 @@ mod tests {
         assert_eq!(r[1].ports, Some((9000, 9000)));
         assert_eq!(r[3].table.as_deref(), Some("nat"));
         assert_eq!(r[3].action, FirewallAction::Other);
+    }
+
+    #[test]
+    fn other_tables_are_not_rules() {
+        for line in [
+            "Apr 23 13:29:08 host1 systemd[1]: Started A high performance web server.",
+            "LISTEN 0      511        127.0.0.1:3000      0.0.0.0:*    users:((\"node\",pid=1022,fd=19))",
+            "lrwxrwxrwx 1 root root 34 Sep 17 10:58 shop.conf -> /etc/nginx/sites-available/shop.conf",
+            "tcp        0      0 0.0.0.0:80              0.0.0.0:*               LISTEN      2211/nginx: master",
+        ] {
+            assert!(list_row(line, None).is_none(), "{line}");
+        }
+        assert_eq!(
+            score(&[
+                "Feb 27 11:58:02 cloud systemd[1]: a b",
+                "Feb 27 11:58:02 cloud systemd[1]: c d"
+            ]),
+            0.0
+        );
     }
 
     #[test]

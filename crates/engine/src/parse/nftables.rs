@@ -108,7 +108,8 @@ enum Block {
 /// Parses an nft ruleset.
 pub fn parse(cx: &ParseContext<'_>) -> Parsed {
     let mut out = Parsed::default();
-    let mut stack: Vec<Block> = Vec::new();
+    // Each open block with the table and chain in force inside it.
+    let mut stack: Vec<(Block, Option<String>, Option<String>)> = Vec::new();
     for line in lines(cx.text, cx.base) {
         let t = line.text.trim();
         if t.is_empty() || t.starts_with('#') {
@@ -116,38 +117,35 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
         }
         // `nft -a` handles: `chain INPUT { # handle 1`, `... accept # handle 12`.
         let t = strip_handle(t);
-        let table = stack.iter().rev().find_map(|b| match b {
-            Block::Table(t) => Some(t.clone()),
-            _ => None,
-        });
-        let chain = stack.iter().rev().find_map(|b| match b {
-            Block::Chain(c) => Some(c.clone()),
-            _ => None,
-        });
-        let in_object = stack.last() == Some(&Block::Object);
+        let (table, chain) = stack
+            .last()
+            .map(|(_, table, chain)| (table.clone(), chain.clone()))
+            .unwrap_or_default();
+        let in_object = stack.last().is_some_and(|(b, _, _)| *b == Block::Object);
         if t.starts_with('}') {
             stack.pop();
             continue;
         }
         if let Some(name) = table_header(t) {
-            stack.push(Block::Table(name));
+            stack.push((Block::Table(name.clone()), Some(name), None));
             continue;
         }
         if let Some(rest) = t.strip_prefix("chain ")
             && let Some(name) = rest.strip_suffix('{')
         {
-            stack.push(Block::Chain(name.trim().to_string()));
+            let name = name.trim().to_string();
+            stack.push((Block::Chain(name.clone()), table, Some(name)));
             continue;
         }
         if t.ends_with('{') && !in_object {
             // `set allowed {`, `map m {`, `flowtable f {`, `counter c {`, `ct helper h {`...
-            stack.push(Block::Object);
+            stack.push((Block::Object, table, chain));
             continue;
         }
         if in_object {
             if t.contains('{') && !t.contains('}') {
                 // `elements = { a, b,` continuing on the next lines.
-                stack.push(Block::Object);
+                stack.push((Block::Object, table, chain));
             } else if t.ends_with('}') && t.matches('}').count() > t.matches('{').count() {
                 stack.pop();
             }
@@ -282,7 +280,14 @@ fn read_rule(text: &str) -> FirewallRule {
             "ct" if matches!(w.get(i).map(String::as_str), Some("state")) => {
                 let (value, _, used) = value_at(i + 1);
                 i += 1 + used;
-                r.states = value.map(|v| v.trim_matches(['{', '}', ' ']).replace(", ", ","));
+                if value.is_some_and(|v| v == "vmap") {
+                    // `ct state vmap { invalid : drop, established : accept }`
+                    r.states = w.get(i).map(|m| m.trim_matches(['{', '}', ' ']).to_string());
+                    r.target = Some("vmap".into());
+                    i += 1;
+                } else {
+                    r.states = value.map(|v| v.trim_matches(['{', '}', ' ']).replace(", ", ","));
+                }
             }
             "comment" | "prefix" | "packets" | "bytes" | "rate" | "burst" | "level" | "group" | "flags" => {
                 i += 1;
@@ -372,6 +377,9 @@ mod tests {
         assert!(is_strong_line("\t\ttcp dport 8080 drop"));
         assert!(!is_strong_line("server {"));
         assert!(!is_strong_line("drop the tcp dport idea"));
+        let (r, _) =
+            rules("table inet f {\nchain input {\nct state vmap { invalid : drop, established : accept }\n}\n}\n");
+        assert_eq!(r[0].states.as_deref(), Some("invalid : drop, established : accept"));
         assert!(score(&RULESET.lines().collect::<Vec<_>>()) > 0.6);
         for junk in ["}", "}}}", "chain {", "tcp dport", "ip saddr", "reject with", "é {"] {
             let _ = rules(junk);
