@@ -209,8 +209,10 @@ fn list_row(t: &str, columns: Option<Columns>) -> Option<FirewallRule> {
     let mut r = rule("iptables", t);
     if columns.interfaces {
         let (inp, out) = (*w.get(i)?, *w.get(i + 1)?);
-        r.in_interface = (inp != "*").then(|| inp.to_string());
-        r.out_interface = (out != "*").then(|| out.to_string());
+        // `*` with `-n`, `any` without it.
+        let named = |i: &str| !matches!(i, "*" | "any");
+        r.in_interface = named(inp).then(|| inp.to_string());
+        r.out_interface = named(out).then(|| out.to_string());
         i += 2;
     }
     let (source, destination) = (*w.get(i)?, *w.get(i + 1)?);
@@ -493,6 +495,16 @@ mod tests {
         assert_eq!(r[1].ports, Some((9000, 9000)));
         assert_eq!(r[3].table.as_deref(), Some("nat"));
         assert_eq!(r[3].action, FirewallAction::Other);
+    }
+
+    #[test]
+    fn reads_verbose_rows_without_n() {
+        let text = "Chain OUTPUT (policy ACCEPT 3040 packets, 422K bytes)\n pkts bytes target     prot opt in     out     source               destination        \n    0     0 ACCEPT     tcp  --  any    any     anywhere             168.63.129.16        tcp dpt:domain\n17000 4324K ACCEPT     tcp  --  any    any     anywhere             168.63.129.16        owner UID match root\n";
+        let (r, unread) = rules(text);
+        assert_eq!(unread, 0);
+        assert_eq!(r.len(), 3);
+        assert_eq!((r[1].in_interface.as_deref(), r[1].ports), (None, Some((53, 53))));
+        assert_eq!(r[2].destination.as_deref(), Some("168.63.129.16"));
     }
 
     #[test]

@@ -339,7 +339,8 @@ fn sealert_summary(line: &str) -> Option<MacDenial> {
 pub fn parse(cx: &ParseContext<'_>) -> Parsed {
     let mut out = Parsed::default();
     let mut sealert = false;
-    let mut aa_mode: Option<String> = None;
+    // Inside an aa-status list: the mode of a profiles list, `None` for a processes list.
+    let mut aa_list: Option<Option<String>> = None;
     for line in lines(cx.text, cx.base) {
         let t = line.text.trim();
         if t.is_empty() {
@@ -356,26 +357,26 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
             continue;
         }
         if let Some(mode) = aa_status_count(t) {
-            aa_mode = Some(mode.to_string()).filter(|m| !m.is_empty() && t.contains(" profiles "));
+            aa_list = Some(Some(mode.to_string()).filter(|m| !m.is_empty() && t.contains(" profiles ")));
             continue;
         }
         if t.starts_with("apparmor module is ") || t.starts_with("You do not have enough privilege") {
             continue;
         }
-        if line.text.starts_with([' ', '\t']) && !t.contains('=') {
+        if line.text.starts_with([' ', '\t'])
+            && !t.contains('=')
+            && let Some(list) = &aa_list
+        {
             // aa-status lists: `   /usr/sbin/nginx` under a profiles count, `   /usr/sbin/nginx
-            // (1234) ` under a processes count (read, no fact).
-            if let Some(mode) = &aa_mode {
+            // (1234) nginx` under a processes count (read, no fact).
+            if let Some(mode) = list {
                 push(Fact::Setting(Setting {
                     source: "apparmor".into(),
                     key: t.to_string(),
                     value: mode.clone(),
                 }));
-                continue;
             }
-            if t.ends_with(')') || t.starts_with('/') {
-                continue;
-            }
+            continue;
         }
         // `/usr/sbin/nginx (enforce)` (ps -Z, /proc/PID/attr/current).
         if let Some((profile, mode)) = t.strip_suffix(')').and_then(|x| x.rsplit_once(" ("))
@@ -482,7 +483,7 @@ mod tests {
 
     #[test]
     fn reads_aa_status() {
-        let text = "apparmor module is loaded.\n3 profiles are loaded.\n2 profiles are in enforce mode.\n   /usr/sbin/nginx\n   man_filter\n1 profiles are in complain mode.\n   php-fpm\n1 processes have profiles defined.\n1 processes are in enforce mode.\n   /usr/sbin/nginx (1234) \n0 processes are in complain mode.\n0 processes are unconfined but have a profile defined.\n";
+        let text = "apparmor module is loaded.\n3 profiles are loaded.\n2 profiles are in enforce mode.\n   /usr/sbin/nginx\n   man_filter\n1 profiles are in complain mode.\n   php-fpm\n1 processes have profiles defined.\n2 processes are in enforce mode.\n   /usr/sbin/nginx (1234) \n   firefox (2345) firefox\n0 processes are in complain mode.\n0 processes are unconfined but have a profile defined.\n";
         let p = parse(&ParseContext::new(text, 0));
         assert!(p.unread.is_empty(), "{:?}", p.unread);
         let settings: Vec<(String, String)> = p
