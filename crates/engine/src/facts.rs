@@ -627,9 +627,10 @@ pub struct ProcessInfo {
 /// An HTTP response as shown by `curl -I`, `curl -i` or `curl -v`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct HttpResponse {
-    /// `HTTP/1.1`, `HTTP/2`...
+    /// `HTTP/1.1`, `HTTP/2`...; empty when the output shows no status line (`-w '%{http_code}'`,
+    /// wget without `-S`, headers grepped out of `curl -sI`).
     pub version: String,
-    /// Status code.
+    /// Status code; 0 when only headers were shown.
     pub status: u16,
     /// Reason phrase, when sent.
     pub reason: Option<String>,
@@ -651,7 +652,8 @@ pub struct CurlError {
 /// One DNS answer or lookup outcome (dig, nslookup, host, getent, /etc/hosts).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct DnsRecord {
-    /// The name looked up.
+    /// The name looked up, without the root dot; empty when the output does not repeat it
+    /// (`dig +short`).
     pub name: String,
     /// Record type (`A`, `AAAA`, `CNAME`...), or `hosts` for `/etc/hosts`/getent.
     pub record_type: String,
@@ -659,7 +661,10 @@ pub struct DnsRecord {
     pub value: String,
 }
 
-/// The status of a DNS lookup: `NOERROR`, `NXDOMAIN`, `SERVFAIL`, `REFUSED`, `timeout`.
+/// The status of a DNS lookup: `NOERROR`, `NXDOMAIN`, `SERVFAIL`, `REFUSED` (the server's
+/// answer), `NODATA` (the name exists, not the record type), `timeout` (no server answered),
+/// `unreachable` (the server refused the connection or the network was down), `error` (the tool
+/// gave no reason).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct DnsStatus {
     /// The name looked up, when known.
@@ -926,7 +931,8 @@ pub struct KernelEvent {
 /// A limit or kernel setting: `ulimit -n`, `sysctl key = value`, `LimitNOFILE`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Setting {
-    /// `ulimit`, `sysctl`, `systemd`.
+    /// `ulimit`, `sysctl`, `systemd`, `resolv.conf` (resolver settings), `apparmor` (a profile
+    /// and its mode from `aa-status`).
     pub source: String,
     /// Key, e.g. `open files`, `net.ipv4.ip_local_port_range`.
     pub key: String,
