@@ -641,9 +641,10 @@ pub struct ProcessInfo {
 /// An HTTP response as shown by `curl -I`, `curl -i` or `curl -v`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct HttpResponse {
-    /// `HTTP/1.1`, `HTTP/2`...
+    /// `HTTP/1.1`, `HTTP/2`...; empty when the output shows no status line (`-w '%{http_code}'`,
+    /// wget without `-S`, headers grepped out of `curl -sI`).
     pub version: String,
-    /// Status code.
+    /// Status code; 0 when only headers were shown.
     pub status: u16,
     /// Reason phrase, when sent.
     pub reason: Option<String>,
@@ -665,7 +666,8 @@ pub struct CurlError {
 /// One DNS answer or lookup outcome (dig, nslookup, host, getent, /etc/hosts).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct DnsRecord {
-    /// The name looked up.
+    /// The name looked up, without the root dot; empty when the output does not repeat it
+    /// (`dig +short`).
     pub name: String,
     /// Record type (`A`, `AAAA`, `CNAME`...), or `hosts` for `/etc/hosts`/getent.
     pub record_type: String,
@@ -673,7 +675,10 @@ pub struct DnsRecord {
     pub value: String,
 }
 
-/// The status of a DNS lookup: `NOERROR`, `NXDOMAIN`, `SERVFAIL`, `REFUSED`, `timeout`.
+/// The status of a DNS lookup: `NOERROR`, `NXDOMAIN`, `SERVFAIL`, `REFUSED` (the server's
+/// answer), `NODATA` (the name exists, not the record type), `timeout` (no server answered),
+/// `unreachable` (the server refused the connection or the network was down), `error` (the tool
+/// gave no reason).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct DnsStatus {
     /// The name looked up, when known.
@@ -685,7 +690,7 @@ pub struct DnsStatus {
 }
 
 /// What a firewall rule does with matching packets.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum FirewallAction {
     /// Let through.
@@ -695,11 +700,12 @@ pub enum FirewallAction {
     /// Reject with an error (the client gets refused / unreachable at once).
     Reject,
     /// Anything else (jump, log, return...).
+    #[default]
     Other,
 }
 
 /// One firewall rule or policy, from any of iptables, nft, ufw, firewalld.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct FirewallRule {
     /// `iptables`, `nftables`, `ufw`, `firewalld`.
     pub tool: String,
@@ -721,6 +727,32 @@ pub struct FirewallRule {
     pub is_policy: bool,
     /// The rule as written.
     pub raw: String,
+    /// Every destination port or inclusive range the rule names (`multiport --dports 80,443`,
+    /// nft `dport { 80, 443 }`, ufw `80,443/tcp`, a firewalld service's ports); `ports` is the
+    /// first of them. Empty when the rule names no port or negates it (`! --dport 22`).
+    #[serde(default)]
+    pub port_ranges: Vec<(u16, u16)>,
+    /// The table: iptables `filter`/`nat`/..., nft `inet filter` (family and name).
+    #[serde(default)]
+    pub table: Option<String>,
+    /// The target or verdict as written (`ACCEPT`, `DOCKER-USER`, `LOG`, `MASQUERADE`, `drop`,
+    /// `jump DOCKER`), so that `Other` actions keep their meaning.
+    #[serde(default)]
+    pub target: Option<String>,
+    /// Input interface the rule is limited to (`-i lo`, `iif "lo"`, ufw `on eth0`).
+    #[serde(default)]
+    pub in_interface: Option<String>,
+    /// Output interface the rule is limited to (`-o docker0`, `oifname "eth0"`).
+    #[serde(default)]
+    pub out_interface: Option<String>,
+    /// Connection states the rule is limited to (`RELATED,ESTABLISHED`, `new`), as written: a
+    /// rule for established connections says nothing about new ones.
+    #[serde(default)]
+    pub states: Option<String>,
+    /// `ipv4` or `ipv6` when the rule applies to one family only (ufw `(v6)`, nft `ip6`,
+    /// firewalld `family="ipv4"`, iptables rows with IPv6 addresses).
+    #[serde(default)]
+    pub family: Option<String>,
 }
 
 /// Whether a firewall front end is active (`ufw status`, `firewall-cmd --state`).
@@ -769,6 +801,9 @@ pub struct MacDenial {
     pub target_class: Option<String>,
     /// True when the denial was only logged (`permissive=1`, AppArmor `ALLOWED`).
     pub permissive: bool,
+    /// AppArmor `operation=` (`connect`, `open`, `file_perm`...), when given.
+    #[serde(default)]
+    pub operation: Option<String>,
 }
 
 /// A container from `docker ps` / `docker compose ps`.
@@ -910,7 +945,8 @@ pub struct KernelEvent {
 /// A limit or kernel setting: `ulimit -n`, `sysctl key = value`, `LimitNOFILE`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Setting {
-    /// `ulimit`, `sysctl`, `systemd`.
+    /// `ulimit`, `sysctl`, `systemd`, `resolv.conf` (resolver settings), `apparmor` (a profile
+    /// and its mode from `aa-status`).
     pub source: String,
     /// Key, e.g. `open files`, `net.ipv4.ip_local_port_range`.
     pub key: String,

@@ -100,7 +100,8 @@ pub fn parse_syslog_line(text: &str) -> Option<SyslogLine<'_>> {
         Some((name, pid)) => (name, Some(pid.parse::<u32>().ok()?)),
         None => (ident_part, None),
     };
-    if ident.is_empty() {
+    // An identifier names a program: `502:` after `ERROR` (wget) is not one.
+    if ident.is_empty() || !ident.bytes().any(|b| b.is_ascii_alphabetic()) {
         return None;
     }
     Some(SyslogLine {

@@ -75,6 +75,10 @@ static HUNG_TASK: LazyLock<Regex> =
 /// The fact one kernel message carries, if it is one that matters for a 502.
 pub fn kernel_event(message: &str) -> Option<Fact> {
     let m = message.trim();
+    // SELinux AVC and AppArmor denials reach the kernel log and the journal too.
+    if let Some(denial) = crate::parse::mac::denial(m) {
+        return Some(Fact::MacDenial(denial));
+    }
     if let Some(c) = OOM_KILLED.captures(m)
         && !m.contains("oom_reaper")
     {
@@ -195,7 +199,8 @@ pub fn is_kernel_line(text: &str) -> bool {
             let iso = b.get(4) == Some(&b'-') && b.get(10) == Some(&b'T');
             !iso && !message.trim().is_empty()
         }
-        None => kernel_event(message).is_some(),
+        // A bare audit line (`type=AVC msg=audit(...)`) is the audit log's, not the kernel's.
+        None => kernel_event(message).is_some_and(|f| !matches!(f, Fact::MacDenial(_))),
     }
 }
 

@@ -228,8 +228,8 @@ fn parse_file_form(t: &str) -> Option<ErrorEvent> {
     if !b[..4].iter().all(u8::is_ascii_digit) {
         return None;
     }
-    let time = &t[..19];
-    let rest = t[19..].strip_prefix(" [")?;
+    let time = t.get(..19)?;
+    let rest = t.get(19..)?.strip_prefix(" [")?;
     let (level, rest) = rest.split_once("] ")?;
     let level = Level::parse(level)?;
     let mut event = ErrorEvent {
@@ -753,6 +753,12 @@ mod tests {
             "nginx-1  | 2026/11/21 10:00:00 [error] 29#29: *1 connect() failed (111: Connection refused) while connecting to upstream, client: 172.18.0.1, server: localhost, request: \"GET / HTTP/1.1\", upstream: \"http://127.0.0.1:3000/\", host: \"localhost\"",
         );
         assert_eq!(compose.errno, Some(111));
+    }
+
+    #[test]
+    fn multibyte_text_in_the_timestamp_is_no_panic() {
+        assert!(parse_line("2026/11/21 10:00:0é [error] 1#1: x").is_none());
+        assert!(parse_line("2026/11/21 10:00:\u{feff}0 [error] 1#1: x").is_none());
     }
 
     #[test]

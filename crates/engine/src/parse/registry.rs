@@ -71,6 +71,21 @@ pub const SPECS: &[&KindSpec] = &[
     &df::SPEC,
     &ulimit::SPEC,
     &sysctl::SPEC,
+    &curl::SPEC,
+    &dns::DIG_SPEC,
+    &dns::NSLOOKUP_SPEC,
+    &dns::HOST_SPEC,
+    &resolv_conf::SPEC,
+    &hosts_file::ETC_HOSTS_SPEC,
+    &hosts_file::GETENT_HOSTS_SPEC,
+    &iptables::SPEC,
+    &nftables::SPEC,
+    &ufw::SPEC,
+    &firewalld::SPEC,
+    &selinux::STATUS_SPEC,
+    &selinux::GETSEBOOL_SPEC,
+    &mac::APPARMOR_SPEC,
+    &mac::AUDIT_LOG_SPEC,
 ];
 
 /// The spec of a kind, if the engine can parse it.

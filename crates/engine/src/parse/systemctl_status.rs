@@ -108,14 +108,16 @@ fn block(lines: &[&str]) -> f32 {
     let mut total = 0usize;
     let mut strong = 0usize;
     let mut weak = 0usize;
+    let mut sysv = 0usize;
     for line in lines.iter().filter(|l| !l.trim().is_empty()) {
         total += 1;
         if is_status_line(line) || LIST_ROW.is_match(line) {
             strong += 1;
+        } else if SYSV.is_match(line) || openrc_status(line).is_some() {
+            sysv += 1;
+            weak += 1;
         } else if PROPERTY.is_match(line)
             || is_tree_line(line)
-            || SYSV.is_match(line)
-            || openrc_status(line).is_some()
             || crate::parse::journal::parse_syslog_line(line).is_some()
         {
             weak += 1;
@@ -124,7 +126,8 @@ fn block(lines: &[&str]) -> f32 {
     if total == 0 || strong + weak == 0 {
         return 0.0;
     }
-    let sysv_only = strong == 0 && weak == total && total <= 3;
+    // `service x status` answers in a line or two of its own; journal lines alone are not that.
+    let sysv_only = strong == 0 && sysv > 0 && weak == total && total <= 3;
     if strong == 0 && !sysv_only {
         return 0.0;
     }
