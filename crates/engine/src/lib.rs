@@ -62,6 +62,7 @@ pub fn inspect(pastes: &[Paste]) -> Vec<Artifact> {
             base: piece.span.start,
             file: piece.file.as_deref(),
             log_formats,
+            command: piece.command.as_deref(),
         };
         parse::parse(piece.kind, &cx)
     };

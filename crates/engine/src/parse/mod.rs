@@ -5,8 +5,13 @@ use crate::facts::{FactAt, LogFormat};
 use crate::kind::Kind;
 use crate::span::Span;
 
+pub mod command_line;
+pub mod docker_ps;
+pub mod json_lite;
 pub mod nginx_error_log;
 pub mod registry;
+pub mod table;
+pub mod yaml_lite;
 
 /// What a parser hands to the parse of one piece.
 #[derive(Clone, Copy, Debug)]
@@ -19,16 +24,20 @@ pub struct ParseContext<'a> {
     pub file: Option<&'a str>,
     /// `log_format`s read from the pasted nginx configuration (for access logs).
     pub log_formats: &'a [LogFormat],
+    /// The shell command that produced the piece, when a prompt showed one (e.g.
+    /// `kubectl get pods -n web`): lets a parser read what the output itself does not say.
+    pub command: Option<&'a str>,
 }
 
 impl<'a> ParseContext<'a> {
-    /// A context for `text` at offset `base`, with no file name and no log formats.
+    /// A context for `text` at offset `base`, with no file name, no log formats and no command.
     pub fn new(text: &'a str, base: usize) -> Self {
         ParseContext {
             text,
             base,
             file: None,
             log_formats: &[],
+            command: None,
         }
     }
 }
