@@ -6,6 +6,8 @@ use crate::kind::Kind;
 use crate::span::Span;
 
 pub mod command_line;
+pub mod compose_file;
+pub mod compose_ps;
 pub mod docker_ps;
 pub mod json_lite;
 pub mod nginx_error_log;

@@ -2,7 +2,7 @@
 //! Adding a kind means one parser module exporting a [`KindSpec`] and one line here.
 
 use crate::kind::Kind;
-use crate::parse::{ParseContext, Parsed, docker_ps, nginx_error_log};
+use crate::parse::{ParseContext, Parsed, compose_file, compose_ps, docker_ps, nginx_error_log};
 
 /// How one kind is recognised and parsed.
 pub struct KindSpec {
@@ -45,7 +45,12 @@ pub fn share_of_lines(lines: &[&str], pred: impl Fn(&str) -> bool) -> f32 {
 }
 
 /// Every kind the engine can read, in order of precedence for ties.
-pub const SPECS: &[&KindSpec] = &[&nginx_error_log::SPEC, &docker_ps::SPEC];
+pub const SPECS: &[&KindSpec] = &[
+    &nginx_error_log::SPEC,
+    &compose_ps::SPEC,
+    &docker_ps::SPEC,
+    &compose_file::SPEC,
+];
 
 /// The spec of a kind, if the engine can parse it.
 pub fn spec(kind: Kind) -> Option<&'static KindSpec> {
