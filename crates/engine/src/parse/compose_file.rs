@@ -13,7 +13,7 @@ use crate::parse::command_line::positional;
 use crate::parse::registry::KindSpec;
 use crate::parse::yaml_lite::{self, YamlNode, YamlValue};
 use crate::parse::{ParseContext, Parsed};
-use crate::span::{Span, lines};
+use crate::span::Span;
 
 /// How compose files are recognised and parsed.
 pub const SPEC: KindSpec = KindSpec {
@@ -167,7 +167,7 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
         }
     }
     out.facts.sort_by_key(|f| f.span.start);
-    out.unread = lines_in(cx, &mut unread_spans);
+    out.unread = yaml_lite::lines_within(cx.text, cx.base, &mut unread_spans);
     out
 }
 
@@ -179,25 +179,6 @@ fn is_kubernetes(doc: &YamlNode) -> bool {
 /// True for a mapping with an `image` or `build` key.
 fn looks_like_service(node: &YamlNode) -> bool {
     node.get("image").is_some() || node.get("build").is_some()
-}
-
-/// The non-blank, non-comment lines starting inside any of `spans`, in text order (one pass).
-fn lines_in(cx: &ParseContext<'_>, spans: &mut [Span]) -> Vec<Span> {
-    spans.sort();
-    let mut out = Vec::new();
-    let mut i = 0;
-    for line in lines(cx.text, cx.base) {
-        // Spans ending before this line are done with; the next one holds it or none does.
-        while i < spans.len() && spans[i].end < line.span.start {
-            i += 1;
-        }
-        let Some(span) = spans.get(i) else { break };
-        let t = line.text.trim();
-        if span.start <= line.span.start && !t.is_empty() && !t.starts_with('#') {
-            out.push(line.span);
-        }
-    }
-    out
 }
 
 /// The text of a scalar node.

@@ -618,6 +618,26 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// The non-blank, non-comment lines of `text` (at `base`) that start inside any of `spans`
+/// (node spans, bad lines), in text order: turns node spans into unread lines in one pass.
+pub fn lines_within(text: &str, base: usize, spans: &mut [Span]) -> Vec<Span> {
+    spans.sort();
+    let mut out = Vec::new();
+    let mut i = 0;
+    for line in lines(text, base) {
+        // Spans ending before this line are done with; the next one holds it or none does.
+        while i < spans.len() && spans[i].end < line.span.start {
+            i += 1;
+        }
+        let Some(span) = spans.get(i) else { break };
+        let t = line.text.trim();
+        if span.start <= line.span.start && !t.is_empty() && !t.starts_with('#') {
+            out.push(line.span);
+        }
+    }
+    out
+}
+
 /// True for `-` and `- ...` (a sequence item).
 fn is_seq_text(content: &str) -> bool {
     content == "-" || content.starts_with("- ") || content.starts_with("-\t")
