@@ -11,6 +11,7 @@ pub mod compose_ps;
 pub mod docker_ps;
 pub mod json_lite;
 pub mod kube;
+pub mod kubectl_describe;
 pub mod kubectl_get;
 pub mod nginx_error_log;
 pub mod registry;

@@ -2,7 +2,9 @@
 //! Adding a kind means one parser module exporting a [`KindSpec`] and one line here.
 
 use crate::kind::Kind;
-use crate::parse::{ParseContext, Parsed, compose_file, compose_ps, docker_ps, kubectl_get, nginx_error_log};
+use crate::parse::{
+    ParseContext, Parsed, compose_file, compose_ps, docker_ps, kubectl_describe, kubectl_get, nginx_error_log,
+};
 
 /// How one kind is recognised and parsed.
 pub struct KindSpec {
@@ -50,6 +52,7 @@ pub const SPECS: &[&KindSpec] = &[
     &compose_ps::SPEC,
     &docker_ps::SPEC,
     &kubectl_get::SPEC,
+    &kubectl_describe::SPEC,
     &compose_file::SPEC,
 ];
 

@@ -220,7 +220,7 @@ fn in_order(line: &str, n: usize) -> Vec<&str> {
 /// True for a line of dashes (and spaces): the rule under a header (`----  ------`, `-----`).
 pub fn is_rule(line: &str) -> bool {
     let t = line.trim();
-    t.len() >= 3 && t.chars().all(|c| c == '-' || c == ' ' || c == '+' || c == '=') && t.contains("--")
+    t.len() >= 3 && t.chars().all(|c| matches!(c, '-' | ' ' | '\t' | '+' | '=')) && t.contains("--")
 }
 
 #[cfg(test)]
