@@ -516,20 +516,42 @@ fn container_from_inspect_format(command: &str, line: &str) -> Option<Container>
     Some(container)
 }
 
-/// `docker inspect` / `docker network inspect` JSON (an array of objects, or one object).
+/// `docker inspect` / `docker network inspect` JSON (an array of objects, or one object;
+/// several documents one after the other when several commands were pasted).
 fn parse_json(cx: &ParseContext<'_>) -> Parsed {
     let mut out = Parsed::default();
-    let start = cx.text.len() - cx.text.trim_start().len();
-    let read = json_lite::read(&cx.text[start..], cx.base + start);
-    let Some(root) = read.value else {
-        out.unread = lines(cx.text, cx.base)
-            .filter(|l| !l.text.trim().is_empty())
-            .map(|l| l.span)
-            .collect();
-        return out;
-    };
+    let mut offset = cx.text.len() - cx.text.trim_start().len();
+    while offset < cx.text.len() {
+        let rest = &cx.text[offset..];
+        if !rest.starts_with(['[', '{']) {
+            break;
+        }
+        let read = json_lite::read(rest, cx.base + offset);
+        let Some(root) = read.value.as_ref() else { break };
+        containers_from_json(root, &mut out);
+        if read.end == 0 {
+            break;
+        }
+        offset += read.end;
+        offset += cx.text[offset..].len() - cx.text[offset..].trim_start().len();
+        if !read.complete {
+            break;
+        }
+    }
+    // Lines after the JSON values (or after where they broke off) were not read.
+    let read_end = cx.base + offset;
+    for line in lines(cx.text, cx.base) {
+        if line.span.end > read_end && !line.text.trim().is_empty() && !is_ignorable(line.text) {
+            out.unread.push(line.span);
+        }
+    }
+    out
+}
+
+/// The containers of one JSON document of `docker inspect` or `docker network inspect`.
+fn containers_from_json(root: &JsonNode, out: &mut Parsed) {
     let objects: Vec<&JsonNode> = match root.items() {
-        [] if root.get("Id").is_some() || root.get("Name").is_some() => vec![&root],
+        [] if root.get("Id").is_some() || root.get("Name").is_some() => vec![root],
         items => items.iter().collect(),
     };
     for object in objects {
@@ -556,9 +578,9 @@ fn parse_json(cx: &ParseContext<'_>) -> Parsed {
                         // A container attached to a network is running (docker removes the
                         // endpoint when it stops); the state itself is not shown.
                         running: true,
-                        networks: vec![network.to_string()]
-                            .into_iter()
+                        networks: Some(network.to_string())
                             .filter(|n| !n.is_empty())
+                            .into_iter()
                             .collect(),
                         addresses: address.into_iter().collect(),
                         ..Default::default()
@@ -567,14 +589,6 @@ fn parse_json(cx: &ParseContext<'_>) -> Parsed {
             }
         }
     }
-    // Lines after the JSON value (or after where it broke off) were not read.
-    let read_end = cx.base + start + read.end;
-    for line in lines(cx.text, cx.base) {
-        if line.span.start >= read_end && !line.text.trim().is_empty() && !is_ignorable(line.text) {
-            out.unread.push(line.span);
-        }
-    }
-    out
 }
 
 /// A `Container` from one object of `docker inspect`.

@@ -75,7 +75,13 @@ const DESCRIBE_KEYS: &[&str] = &[
 /// `FirstSeen  LastSeen  Count  From  SubObjectPath  Type  Reason  Message`), or an echoed
 /// `kubectl describe`: strong evidence on its own.
 fn is_strong_line(line: &str) -> bool {
-    is_events_header(line) || echoed_command(line, &["describe"]).is_some()
+    is_events_header(line) || is_no_events(line) || echoed_command(line, &["describe"]).is_some()
+}
+
+/// `Events:  <none>` at the top level (the last line of most descriptions, often after a
+/// blank line).
+fn is_no_events(line: &str) -> bool {
+    line.strip_prefix("Events:").is_some_and(|rest| rest.trim() == "<none>")
 }
 
 fn is_events_header(line: &str) -> bool {
@@ -84,11 +90,16 @@ fn is_events_header(line: &str) -> bool {
         || words.first() == Some(&"FirstSeen") && words.contains(&"Reason") && words.contains(&"Message")
 }
 
-/// Scores a block: a `Name:` line followed by describe keys.
+/// Scores a block: a `Name:` line followed by describe keys, or (a description cut at a
+/// blank line) a block holding an events table or `Events:  <none>`.
 fn score(block: &[&str]) -> f32 {
     let has_name = block.iter().any(|l| l.starts_with("Name:"));
-    if !has_name && !block.iter().any(|l| is_strong_line(l)) {
-        return 0.0;
+    if !has_name {
+        return if block.iter().any(|l| is_strong_line(l)) {
+            0.6
+        } else {
+            0.0
+        };
     }
     let known = block
         .iter()

@@ -214,8 +214,9 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
         }
         let object = match &state.table {
             Some((table, shape)) => row_object(table, *shape, state.command.as_ref(), text),
-            None => name_line(text, state.command.as_ref()),
-        };
+            None => None,
+        }
+        .or_else(|| name_line(text, state.command.as_ref()));
         match object {
             Some(o) => out.facts.push(FactAt {
                 span: line.span,
