@@ -1,13 +1,15 @@
 //! `docker compose ps` (v2: `NAME IMAGE COMMAND SERVICE CREATED STATUS PORTS`; early v2:
 //! `NAME COMMAND SERVICE STATUS PORTS` with `running (healthy)` / `exited (1)`; `--format
 //! table` headers) and `docker-compose ps` v1 (`Name Command State Ports`, centred titles, a
-//! `-----` rule, `Up` / `Exit 1`, port lists wrapped onto further lines): one `Container` per
-//! row, with its compose service.
+//! `-----` rule, `Up` / `Exit 1`, port lists wrapped onto further lines) and `docker compose
+//! ps --format json` (one object per line, or one array): one `Container` per row, with its
+//! compose service.
 
 use crate::facts::{Container, Fact, FactAt};
 use crate::kind::Kind;
 use crate::parse::command_line::positional;
 use crate::parse::docker_ps::{is_status, split_ports, status_running};
+use crate::parse::json_lite::{self, JsonNode};
 use crate::parse::registry::{KindSpec, no_file};
 use crate::parse::table::{Table, is_rule, tokens};
 use crate::parse::{ParseContext, Parsed};
@@ -89,18 +91,31 @@ fn v2_header(line: &str) -> Option<Table> {
 
 /// The v1 header: `Name`, `Command`, `State`, `Ports`, centred over their columns.
 fn is_v1_header(line: &str) -> bool {
+    if !(line.contains("Command") && line.contains("State")) {
+        return false;
+    }
     let words: Vec<&str> = line.split_whitespace().collect();
     words == ["Name", "Command", "State", "Ports"]
 }
 
-/// A compose `ps` header: strong evidence on its own.
+/// A compose `ps` header or JSON line: strong evidence on its own.
 fn is_header_line(line: &str) -> bool {
-    v2_header(line).is_some_and(|t| t.has("SERVICE")) || is_v1_header(line)
+    v2_header(line).is_some_and(|t| t.has("SERVICE")) || is_v1_header(line) || is_json_line(line)
 }
 
-/// Scores a block by the share of lines read, when it has a compose `ps` header.
+/// A line of `docker compose ps --format json`: an object (or array of objects) naming a
+/// container and its service.
+pub fn is_json_line(line: &str) -> bool {
+    let t = line.trim();
+    (t.starts_with('{') || t.starts_with("[{")) && t.contains("\"Service\"") && t.contains("\"Name\"")
+}
+
+/// Scores a block by the share of lines read, when it has a compose `ps` header or JSON line.
 fn score(block: &[&str]) -> f32 {
-    if !block.iter().any(|l| v2_header(l).is_some() || is_v1_header(l)) {
+    if !block
+        .iter()
+        .any(|l| v2_header(l).is_some() || is_v1_header(l) || is_json_line(l))
+    {
         return 0.0;
     }
     let text = block.join("\n");
@@ -124,6 +139,14 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
     for line in lines(cx.text, cx.base) {
         let text = line.text;
         if text.trim().is_empty() || is_ignorable(text) {
+            continue;
+        }
+        if is_json_line(text) {
+            let before = out.facts.len();
+            json_containers(text, line.span.start, &mut out);
+            if out.facts.len() == before {
+                out.unread.push(line.span);
+            }
             continue;
         }
         if let Some(table) = v2_header(text) {
@@ -164,6 +187,58 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
         }
     }
     out
+}
+
+/// The containers of one JSON line (an object, or an array of objects) at `base`.
+fn json_containers(text: &str, base: usize, out: &mut Parsed) {
+    let lead = text.len() - text.trim_start().len();
+    let read = json_lite::read(&text[lead..], base + lead);
+    let Some(root) = read.value else { return };
+    let objects: Vec<&JsonNode> = match root.items() {
+        [] => vec![&root],
+        items => items.iter().collect(),
+    };
+    for object in objects {
+        let get = |key: &str| object.get(key).and_then(JsonNode::as_str).unwrap_or("");
+        let name = get("Name");
+        if name.is_empty() {
+            continue;
+        }
+        let state = get("State");
+        let status = match (get("Status"), get("Health")) {
+            ("", "") => state.to_string(),
+            ("", health) => format!("{state} ({health})"),
+            (status, _) => status.to_string(),
+        };
+        let mut ports = split_ports(get("Ports"));
+        if ports.is_empty() {
+            for publisher in object.get("Publishers").map(JsonNode::items).unwrap_or(&[]) {
+                let text = |k: &str| publisher.get(k).and_then(JsonNode::as_str).unwrap_or("");
+                let target = text("TargetPort");
+                if target.is_empty() {
+                    continue;
+                }
+                let protocol = Some(text("Protocol")).filter(|p| !p.is_empty()).unwrap_or("tcp");
+                ports.push(match (text("URL"), text("PublishedPort")) {
+                    (_, "" | "0") => format!("{target}/{protocol}"),
+                    (url, published) => format!("{url}:{published}->{target}/{protocol}"),
+                });
+            }
+        }
+        out.facts.push(FactAt {
+            span: object.span,
+            fact: Fact::Container(Container {
+                name: name.to_string(),
+                service: Some(get("Service")).filter(|s| !s.is_empty()).map(str::to_string),
+                image: Some(get("Image")).filter(|s| !s.is_empty()).map(str::to_string),
+                running: state == "running" || status_running(&status),
+                status,
+                ports,
+                networks: split_ports(get("Networks")),
+                addresses: Vec::new(),
+            }),
+        });
+    }
 }
 
 /// Compose's own warnings printed before the table, and pager markers.
@@ -317,6 +392,22 @@ site_app_1           start-container                  Exit 137
         assert_eq!(cs[1].service.as_deref(), Some("nginx"));
         assert_eq!(cs[2].status, "Exit 137");
         assert!(!cs[2].running);
+    }
+
+    #[test]
+    fn reads_json_lines_and_arrays() {
+        let text = r#"{"Command":"\"/docker-entrypoint.…\"","ExitCode":0,"Health":"","Image":"nginx:1.25","Name":"shop-nginx-1","Names":"shop-nginx-1","Networks":"shop_default","Ports":"0.0.0.0:80->80/tcp","Project":"shop","Publishers":[{"URL":"0.0.0.0","TargetPort":80,"PublishedPort":80,"Protocol":"tcp"}],"Service":"nginx","State":"running","Status":"Up 2 hours"}
+[{"ID":"abc","Name":"shop-php-1","Command":"php-fpm","Project":"shop","Service":"php","State":"exited","Health":"","ExitCode":78,"Publishers":[{"URL":"","TargetPort":9000,"PublishedPort":0,"Protocol":"tcp"}]}]
+"#;
+        let (cs, unread) = containers(text);
+        assert_eq!(unread, 0);
+        assert_eq!(cs.len(), 2);
+        assert_eq!(cs[0].service.as_deref(), Some("nginx"));
+        assert!(cs[0].running);
+        assert_eq!(cs[0].ports, vec!["0.0.0.0:80->80/tcp"]);
+        assert_eq!(cs[1].status, "exited");
+        assert_eq!(cs[1].ports, vec!["9000/tcp"]);
+        assert!(!cs[1].running);
     }
 
     #[test]

@@ -9,7 +9,7 @@
 use crate::facts::{Container, Fact, FactAt};
 use crate::kind::Kind;
 use crate::parse::command_line::{positional, shell_words};
-use crate::parse::json_lite::{self, JsonNode};
+use crate::parse::json_lite::{self, JsonNode, JsonValue};
 use crate::parse::registry::{KindSpec, no_file};
 use crate::parse::table::{Table, tokens};
 use crate::parse::{ParseContext, Parsed};
@@ -295,7 +295,8 @@ fn container_from_default_row(line: &str) -> Option<Container> {
 /// A `--format '{{json .}}'` line (`docker ps --format json`).
 fn json_line(line: &str) -> Option<Container> {
     let t = line.trim();
-    if !(t.starts_with('{') && t.ends_with('}') && t.contains("\"Names\"")) {
+    // Compose's JSON names a service: `docker compose ps` reads it.
+    if !(t.starts_with('{') && t.ends_with('}') && t.contains("\"Names\"")) || t.contains("\"Service\"") {
         return None;
     }
     let read = json_lite::read(t, 0);
@@ -555,7 +556,8 @@ fn containers_from_json(root: &JsonNode, out: &mut Parsed) {
         items => items.iter().collect(),
     };
     for object in objects {
-        if object.get("State").is_some() || object.get("Config").is_some() {
+        let is_object = |key: &str| object.get(key).is_some_and(|v| matches!(v.value, JsonValue::Object(_)));
+        if is_object("State") || is_object("Config") {
             out.facts.push(FactAt {
                 span: object.span,
                 fact: Fact::Container(container_from_inspect(object)),

@@ -85,6 +85,9 @@ fn is_no_events(line: &str) -> bool {
 }
 
 fn is_events_header(line: &str) -> bool {
+    if !(line.contains("Reason") && line.contains("Message")) {
+        return false;
+    }
     let words: Vec<&str> = tokens(line).iter().map(|t| t.text).collect();
     words == ["Type", "Reason", "Age", "From", "Message"]
         || words.first() == Some(&"FirstSeen") && words.contains(&"Reason") && words.contains(&"Message")

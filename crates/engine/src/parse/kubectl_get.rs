@@ -163,6 +163,8 @@ fn is_ignorable(text: &str) -> bool {
         || t == "(END)"
         || t == "..."
         || t == "---"
+        // YAML comments between manifests (`# Source: chart/templates/x.yaml`).
+        || t.starts_with("# ")
 }
 
 /// The state of the parse: the command in force and the table being read.
