@@ -71,6 +71,27 @@ const DESCRIBE_KEYS: &[&str] = &[
     "TLS",
 ];
 
+/// Keys that, next to `Name:`, only `kubectl describe` prints.
+const DISTINCTIVE_KEYS: &[&str] = &[
+    "Namespace",
+    "Labels",
+    "Annotations",
+    "Selector",
+    "Events",
+    "Controlled By",
+    "QoS Class",
+    "Node-Selectors",
+    "Tolerations",
+    "CreationTimestamp",
+    "Subsets",
+    "Pod Template",
+    "Default backend",
+    "Ingress Class",
+    "Session Affinity",
+    "TargetPort",
+    "StrategyType",
+];
+
 /// The header of an events table (`Type  Reason  Age  From  Message`, or the old
 /// `FirstSeen  LastSeen  Count  From  SubObjectPath  Type  Reason  Message`), or an echoed
 /// `kubectl describe`: strong evidence on its own.
@@ -104,13 +125,14 @@ fn score(block: &[&str]) -> f32 {
             0.0
         };
     }
-    let known = block
+    let keys: Vec<&str> = block
         .iter()
         .filter(|l| !l.starts_with([' ', '\t']))
         .filter_map(|l| describe_key(l))
-        .filter(|(k, _, _)| DESCRIBE_KEYS.contains(k))
-        .count();
-    if known < 2 {
+        .map(|(k, _, _)| k)
+        .filter(|k| DESCRIBE_KEYS.contains(k))
+        .collect();
+    if keys.len() < 2 || !keys.iter().any(|k| DISTINCTIVE_KEYS.contains(k)) {
         return 0.0;
     }
     let text = block.join("\n");
@@ -250,7 +272,20 @@ impl Object {
 /// Lines with nothing to read.
 fn is_ignorable(text: &str) -> bool {
     let t = text.trim();
-    t == "No events." || t.starts_with("Warning: ") || t == "(END)" || t == "..."
+    t == "No events." || t.starts_with("Warning: ") || t == "(END)" || t == "..." || is_double_rule(t)
+}
+
+/// `====` under `Data` / `BinaryData` of a ConfigMap or Secret.
+fn is_double_rule(t: &str) -> bool {
+    t.len() >= 3 && t.bytes().all(|b| b == b'=')
+}
+
+/// The next non-blank line after `index`.
+fn next_text<'a>(all: &[Line<'a>], index: usize) -> Option<&'a str> {
+    all.get(index + 1..)?
+        .iter()
+        .map(|l| l.text)
+        .find(|t| !t.trim().is_empty())
 }
 
 /// Leading blanks (a tab counts as one).
@@ -271,6 +306,9 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
     let mut last_value: Option<(usize, usize, String)> = None;
     // A `key:` with no value, waiting to see whether a section follows: (indentation, path).
     let mut pending_empty: Option<(usize, String)> = None;
+    // Inside `Data` / `BinaryData` (ConfigMap, Secret): the index of the field being filled.
+    let mut in_data = false;
+    let mut data_field: Option<usize> = None;
 
     for (index, line) in all.iter().enumerate() {
         let text = line.text;
@@ -308,6 +346,7 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
             current = Some(object);
             stack.clear();
             table = None;
+            in_data = false;
             last_value = Some((0, describe_key(text).map_or(0, |k| k.2), "Name".to_string()));
             continue;
         }
@@ -315,6 +354,47 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
             out.unread.push(line.span);
             continue;
         };
+
+        // `Data` / `BinaryData` of a ConfigMap or Secret: `key:` over `----`, then raw content
+        // up to the next such key or `Events:`.
+        if indent == 0
+            && matches!(text.trim_end(), "Data" | "BinaryData")
+            && next_text(&all, index).is_some_and(|t| is_double_rule(t.trim()))
+        {
+            in_data = true;
+            data_field = None;
+            stack.clear();
+            table = None;
+            last_value = None;
+            object.top_keys.push(text.trim_end().to_string());
+            object.span = object.span.join(line.span);
+            continue;
+        }
+        if in_data {
+            if matches!(top_key, Some(("Events", _, _))) {
+                in_data = false;
+            } else {
+                object.span = object.span.join(line.span);
+                let data_key =
+                    describe_key(text).filter(|(_, v, _)| v.is_empty() && next_text(&all, index).is_some_and(is_rule));
+                if let Some((key, _, _)) = data_key {
+                    object.fields.push((format!("Data.{key}"), String::new()));
+                    data_field = Some(object.fields.len() - 1);
+                } else if is_rule(text)
+                    && data_field.is_some_and(|i| object.fields.get(i).is_some_and(|f| f.1.is_empty()))
+                {
+                    // The `----` under a data key.
+                } else if let Some((_, value)) = data_field.and_then(|i| object.fields.get_mut(i)) {
+                    if !value.is_empty() {
+                        value.push('\n');
+                    }
+                    value.push_str(text);
+                } else {
+                    out.unread.push(line.span);
+                }
+                continue;
+            }
+        }
 
         // Rows of an open table.
         if let Some(open) = table.as_mut() {
@@ -779,11 +859,43 @@ Events:          <none>
     }
 
     #[test]
+    fn reads_config_map_data() {
+        let text = "Name:         nginx-conf
+Namespace:    shop
+Labels:       <none>
+Annotations:  <none>
+
+Data
+====
+default.conf:
+----
+server {
+    listen 8080;
+    location / { proxy_pass http://api:8000; }
+}
+
+BinaryData
+====
+
+Events:  <none>
+";
+        let (os, unread) = objects(text, None);
+        assert!(unread.is_empty(), "{unread:?}");
+        assert_eq!(os[0].object, "configmap");
+        assert_eq!(
+            field(&os[0], "Data.default.conf"),
+            Some("server {\n    listen 8080;\n    location / { proxy_pass http://api:8000; }\n}")
+        );
+        assert_eq!(field(&os[0], "Events"), Some("<none>"));
+    }
+
+    #[test]
     fn strong_lines_and_scores() {
         assert!(is_strong_line("  Type     Reason     Age   From     Message"));
         assert!(is_strong_line("kubectl describe pod web"));
         let lines: Vec<&str> = POD.lines().collect();
         assert!(score(&lines) > 0.9);
         assert_eq!(score(&["Name: x", "Something: y"]), 0.0);
+        assert_eq!(score(&["Name: box", "Status: RUNNING", "Type: container"]), 0.0);
     }
 }

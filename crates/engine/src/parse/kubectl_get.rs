@@ -149,6 +149,8 @@ fn type_from_header(table: &Table) -> Option<&'static str> {
         "configmap"
     } else if has("SECRETS") {
         "serviceaccount"
+    } else if table.names() == ["NAME", "STATUS", "AGE"] {
+        "namespace"
     } else {
         return None;
     })
