@@ -12,8 +12,9 @@ use crate::parse::command_line::{positional, shell_words};
 use crate::parse::json_lite::{self, JsonNode, JsonValue};
 use crate::parse::registry::{KindSpec, no_file};
 use crate::parse::table::{Table, tokens};
+use crate::parse::yaml_lite;
 use crate::parse::{ParseContext, Parsed};
-use crate::span::lines;
+use crate::span::{Span, lines};
 
 /// How `docker ps` output and container/network inspection are recognised and parsed.
 pub const SPEC: KindSpec = KindSpec {
@@ -521,6 +522,8 @@ fn container_from_inspect_format(command: &str, line: &str) -> Option<Container>
 /// several documents one after the other when several commands were pasted).
 fn parse_json(cx: &ParseContext<'_>) -> Parsed {
     let mut out = Parsed::default();
+    // Objects that are neither containers nor networks with containers (an image, a volume).
+    let mut unread_objects: Vec<Span> = Vec::new();
     let mut offset = cx.text.len() - cx.text.trim_start().len();
     while offset < cx.text.len() {
         let rest = &cx.text[offset..];
@@ -529,7 +532,7 @@ fn parse_json(cx: &ParseContext<'_>) -> Parsed {
         }
         let read = json_lite::read(rest, cx.base + offset);
         let Some(root) = read.value.as_ref() else { break };
-        containers_from_json(root, &mut out);
+        containers_from_json(root, &mut out, &mut unread_objects);
         if read.end == 0 {
             break;
         }
@@ -539,6 +542,7 @@ fn parse_json(cx: &ParseContext<'_>) -> Parsed {
             break;
         }
     }
+    out.unread = yaml_lite::lines_within(cx.text, cx.base, &mut unread_objects);
     // Lines after the JSON values (or after where they broke off) were not read.
     let read_end = cx.base + offset;
     for line in lines(cx.text, cx.base) {
@@ -549,8 +553,9 @@ fn parse_json(cx: &ParseContext<'_>) -> Parsed {
     out
 }
 
-/// The containers of one JSON document of `docker inspect` or `docker network inspect`.
-fn containers_from_json(root: &JsonNode, out: &mut Parsed) {
+/// The containers of one JSON document of `docker inspect` or `docker network inspect`;
+/// the spans of objects that hold none go to `unread_objects`.
+fn containers_from_json(root: &JsonNode, out: &mut Parsed, unread_objects: &mut Vec<Span>) {
     let objects: Vec<&JsonNode> = match root.items() {
         [] if root.get("Id").is_some() || root.get("Name").is_some() => vec![root],
         items => items.iter().collect(),
@@ -562,7 +567,7 @@ fn containers_from_json(root: &JsonNode, out: &mut Parsed) {
                 span: object.span,
                 fact: Fact::Container(container_from_inspect(object)),
             });
-        } else if let Some(containers) = object.get("Containers") {
+        } else if let Some(containers) = object.get("Containers").filter(|c| !c.entries().is_empty()) {
             let network = object.get("Name").and_then(JsonNode::as_str).unwrap_or("");
             for (_, entry) in containers.entries() {
                 let Some(name) = entry.get("Name").and_then(JsonNode::as_str) else {
@@ -589,6 +594,8 @@ fn containers_from_json(root: &JsonNode, out: &mut Parsed) {
                     }),
                 });
             }
+        } else {
+            unread_objects.push(object.span);
         }
     }
 }
@@ -657,7 +664,7 @@ fn container_from_inspect(object: &JsonNode) -> Container {
 
 /// The containers and unread lines of `text`, for tests.
 #[cfg(test)]
-fn containers(text: &str, command: Option<&str>) -> (Vec<Container>, Vec<crate::span::Span>) {
+fn containers(text: &str, command: Option<&str>) -> (Vec<Container>, Vec<Span>) {
     let mut cx = ParseContext::new(text, 0);
     cx.command = command;
     let parsed = parse(&cx);
@@ -771,6 +778,10 @@ mod tests {
         assert_eq!(cs[0].networks, vec!["proxy_default"]);
         assert_eq!(cs[0].addresses, vec!["172.20.0.2"]);
         assert!(cs[0].running);
+        let image = "[\n  {\n    \"Id\": \"sha256:abc\",\n    \"RepoTags\": [\"nginx:1.25\"]\n  }\n]";
+        let (cs, unread) = containers(image, None);
+        assert!(cs.is_empty());
+        assert_eq!(unread.len(), 4, "the image object's lines are not read");
     }
 
     #[test]

@@ -22,6 +22,8 @@
 //! assert_eq!(web.get("ports").unwrap().items()[0].as_str(), Some("80:80"));
 //! ```
 
+use std::collections::HashMap;
+
 use crate::parse::json_lite::{self, JsonNode, JsonValue};
 use crate::span::{Span, lines};
 
@@ -104,22 +106,26 @@ impl YamlNode {
         matches!(self.value, YamlValue::Map(_))
     }
 
-    /// Number of nodes in the tree (for budgets).
-    fn count(&self) -> usize {
-        1 + match &self.value {
-            YamlValue::Seq(items) => items.iter().map(YamlNode::count).sum(),
-            YamlValue::Map(entries) => entries.iter().map(|(_, v)| v.count()).sum(),
-            _ => 0,
+    /// Number of nodes and depth of the tree, or `None` as soon as it has more than
+    /// `max_nodes` nodes or is deeper than `max_depth` (so that checking a budget costs no more
+    /// than the budget).
+    fn size_within(&self, max_nodes: usize, max_depth: usize) -> Option<(usize, usize)> {
+        if max_nodes == 0 || max_depth == 0 {
+            return None;
         }
-    }
-
-    /// Depth of the tree (a scalar is 1).
-    fn depth(&self) -> usize {
-        1 + match &self.value {
-            YamlValue::Seq(items) => items.iter().map(YamlNode::depth).max().unwrap_or(0),
-            YamlValue::Map(entries) => entries.iter().map(|(_, v)| v.depth()).max().unwrap_or(0),
-            _ => 0,
+        let children: Vec<&YamlNode> = match &self.value {
+            YamlValue::Seq(items) => items.iter().collect(),
+            YamlValue::Map(entries) => entries.iter().map(|(_, v)| v).collect(),
+            _ => Vec::new(),
+        };
+        let mut nodes = 1;
+        let mut depth = 0;
+        for child in children {
+            let (n, d) = child.size_within(max_nodes - nodes, max_depth - 1)?;
+            nodes += n;
+            depth = depth.max(d);
         }
+        Some((nodes, depth + 1))
     }
 }
 
@@ -186,7 +192,7 @@ struct Reader<'a> {
     /// Index of the last line consumed (for spans).
     last: usize,
     bad: Vec<usize>,
-    anchors: Vec<(String, YamlNode)>,
+    anchors: HashMap<String, YamlNode>,
     alias_budget: usize,
 }
 
@@ -211,7 +217,7 @@ impl<'a> Reader<'a> {
             pos: 0,
             last: 0,
             bad: Vec::new(),
-            anchors: Vec::new(),
+            anchors: HashMap::new(),
             alias_budget: ALIAS_BUDGET,
         }
     }
@@ -425,7 +431,7 @@ impl<'a> Reader<'a> {
             self.plain(rest, l, parent)
         };
         if let Some(name) = anchor {
-            self.anchors.push((name, node.clone()));
+            self.anchors.insert(name, node.clone());
         }
         node
     }
@@ -450,15 +456,19 @@ impl<'a> Reader<'a> {
     }
 
     fn alias(&mut self, name: &str, line_span: Span, depth: usize) -> YamlNode {
-        let found = self.anchors.iter().rev().find(|(n, _)| n == name).map(|(_, v)| v);
-        if let Some(target) = found {
-            let count = target.count();
-            if count <= self.alias_budget && depth + target.depth() <= MAX_TREE_DEPTH {
-                self.alias_budget -= count;
-                return YamlNode {
-                    value: target.value.clone(),
-                    span: line_span,
-                };
+        let room = MAX_TREE_DEPTH.saturating_sub(depth);
+        if let Some(target) = self.anchors.get(name) {
+            match target.size_within(self.alias_budget, room) {
+                Some((count, _)) => {
+                    self.alias_budget -= count;
+                    return YamlNode {
+                        value: target.value.clone(),
+                        span: line_span,
+                    };
+                }
+                // Out of budget: stop expanding aliases altogether (each check would cost as
+                // much as the budget again).
+                None => self.alias_budget = 0,
             }
         }
         YamlNode {
@@ -618,8 +628,8 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// The non-blank, non-comment lines of `text` (at `base`) that start inside any of `spans`
-/// (node spans, bad lines), in text order: turns node spans into unread lines in one pass.
+/// The non-blank, non-comment lines of `text` (at `base`) that overlap any of `spans` (node
+/// spans, bad lines), in text order: turns node spans into unread lines in one pass.
 pub fn lines_within(text: &str, base: usize, spans: &mut [Span]) -> Vec<Span> {
     spans.sort();
     let mut out = Vec::new();
@@ -631,7 +641,7 @@ pub fn lines_within(text: &str, base: usize, spans: &mut [Span]) -> Vec<Span> {
         }
         let Some(span) = spans.get(i) else { break };
         let t = line.text.trim();
-        if span.start <= line.span.start && !t.is_empty() && !t.starts_with('#') {
+        if span.start <= line.span.end && !t.is_empty() && !t.starts_with('#') {
             out.push(line.span);
         }
     }
