@@ -815,12 +815,21 @@ pub struct Container {
     pub service: Option<String>,
     /// Image.
     pub image: Option<String>,
-    /// Status text (`Up 3 hours`, `Exited (1) 2 minutes ago`, `Restarting (137)`).
+    /// Status text (`Up 3 hours`, `Exited (1) 2 minutes ago`, `Restarting (137)`). Empty when
+    /// the source does not show the state (e.g. `docker network inspect`, `docker inspect -f`).
     pub status: String,
-    /// True when running.
+    /// True when running. When `status` is empty it is only true if the source implies it (a
+    /// container listed by `docker network inspect` is attached, hence running).
     pub running: bool,
     /// Published or exposed ports as written (`0.0.0.0:8080->80/tcp`, `9000/tcp`).
     pub ports: Vec<String>,
+    /// Networks the container is attached to, when shown (`docker inspect`, `docker network
+    /// inspect`, the `NETWORKS` column of `docker ps --format`).
+    #[serde(default)]
+    pub networks: Vec<String>,
+    /// Its IP addresses on those networks, without prefix length (`172.18.0.3`), when shown.
+    #[serde(default)]
+    pub addresses: Vec<String>,
 }
 
 /// A service of a compose file.

@@ -7,9 +7,13 @@ use crate::parse::nginx_config::ConfigFile;
 use crate::span::Span;
 
 pub mod columns;
+pub mod command_line;
+pub mod compose_file;
+pub mod compose_ps;
 pub mod curl;
 pub mod df;
 pub mod dns;
+pub mod docker_ps;
 pub mod firewall;
 pub mod firewalld;
 pub mod free;
@@ -17,7 +21,11 @@ pub mod hosts_file;
 pub mod id_groups;
 pub mod iptables;
 pub mod journal;
+pub mod json_lite;
 pub mod kernel_log;
+pub mod kube;
+pub mod kubectl_describe;
+pub mod kubectl_get;
 pub mod ls_listing;
 pub mod lsof;
 pub mod mac;
@@ -36,10 +44,12 @@ pub mod ss_listeners;
 pub mod ss_summary;
 pub mod sysctl;
 pub mod systemctl_status;
+pub mod table;
 pub mod top;
 pub mod ufw;
 pub mod ulimit;
 pub mod uptime;
+pub mod yaml_lite;
 
 /// What a parser hands to the parse of one piece.
 #[derive(Clone, Copy, Debug)]
@@ -52,14 +62,14 @@ pub struct ParseContext<'a> {
     pub file: Option<&'a str>,
     /// The shell command that printed the piece, when a prompt showed one. Some outputs say
     /// what they are only with it (`ulimit -n` prints a bare number, `id -Gn nginx` omits the
-    /// user, `free` prints no units).
+    /// user, `free` prints no units, `kubectl get pods -n web` names the type and namespace).
     pub command: Option<&'a str>,
     /// `log_format`s read from the pasted nginx configuration (for access logs).
     pub log_formats: &'a [LogFormat],
 }
 
 impl<'a> ParseContext<'a> {
-    /// A context for `text` at offset `base`, with no file name and no log formats.
+    /// A context for `text` at offset `base`, with no file name, no log formats and no command.
     pub fn new(text: &'a str, base: usize) -> Self {
         ParseContext {
             text,

@@ -86,6 +86,11 @@ pub const SPECS: &[&KindSpec] = &[
     &selinux::GETSEBOOL_SPEC,
     &mac::APPARMOR_SPEC,
     &mac::AUDIT_LOG_SPEC,
+    &compose_ps::SPEC,
+    &docker_ps::SPEC,
+    &kubectl_get::SPEC,
+    &kubectl_describe::SPEC,
+    &compose_file::SPEC,
 ];
 
 /// The spec of a kind, if the engine can parse it.
