@@ -5,8 +5,21 @@ use crate::facts::{FactAt, LogFormat};
 use crate::kind::Kind;
 use crate::span::Span;
 
+mod app_log;
+pub mod error_page;
+mod flat_json;
+pub mod gunicorn_log;
+pub mod ingress_controller_log;
+pub mod nginx_access_log;
 pub mod nginx_error_log;
+pub mod node_log;
+pub mod php_fpm_config;
+pub mod php_fpm_log;
+pub mod php_fpm_slowlog;
+pub mod php_version;
 pub mod registry;
+pub mod uwsgi_log;
+mod wrapped;
 
 /// What a parser hands to the parse of one piece.
 #[derive(Clone, Copy, Debug)]

@@ -2,7 +2,10 @@
 //! Adding a kind means one parser module exporting a [`KindSpec`] and one line here.
 
 use crate::kind::Kind;
-use crate::parse::{ParseContext, Parsed, nginx_error_log};
+use crate::parse::{
+    ParseContext, Parsed, error_page, gunicorn_log, ingress_controller_log, nginx_access_log, nginx_error_log,
+    node_log, php_fpm_config, php_fpm_log, php_fpm_slowlog, php_version, uwsgi_log,
+};
 
 /// How one kind is recognised and parsed.
 pub struct KindSpec {
@@ -45,7 +48,19 @@ pub fn share_of_lines(lines: &[&str], pred: impl Fn(&str) -> bool) -> f32 {
 }
 
 /// Every kind the engine can read, in order of precedence for ties.
-pub const SPECS: &[&KindSpec] = &[&nginx_error_log::SPEC];
+pub const SPECS: &[&KindSpec] = &[
+    &php_version::SPEC,
+    &php_fpm_config::SPEC,
+    &php_fpm_slowlog::SPEC,
+    &php_fpm_log::SPEC,
+    &ingress_controller_log::SPEC,
+    &gunicorn_log::SPEC,
+    &uwsgi_log::SPEC,
+    &nginx_error_log::SPEC,
+    &nginx_access_log::SPEC,
+    &node_log::SPEC,
+    &error_page::SPEC,
+];
 
 /// The spec of a kind, if the engine can parse it.
 pub fn spec(kind: Kind) -> Option<&'static KindSpec> {
