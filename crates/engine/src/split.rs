@@ -69,6 +69,7 @@ pub fn split(paste_index: usize, paste: &Paste) -> Vec<Piece> {
             .or_else(|| segment.command.as_deref().and_then(kind_of_command));
         let runs = content_runs(text, segment.span);
         let first_piece = pieces.len();
+        let mut classified = Vec::with_capacity(runs.len());
         for run in runs {
             let run_lines: Vec<&str> = lines(run.text(text), 0).map(|l| l.text).collect();
             let (mut kind, mut confidence) = classify_lines(&run_lines, file.as_deref());
@@ -81,6 +82,10 @@ pub fn split(paste_index: usize, paste: &Paste) -> Vec<Piece> {
                     confidence = 0.95;
                 }
             }
+            classified.push((run, kind, confidence));
+        }
+        absorb_unknown_runs(text, &mut classified);
+        for (run, kind, confidence) in classified {
             push_merged(
                 &mut pieces,
                 first_piece,
@@ -114,6 +119,35 @@ pub fn split(paste_index: usize, paste: &Paste) -> Vec<Piece> {
         }
     }
     pieces
+}
+
+/// An unrecognised run (a comment block, a header line, a banner) next to a run of kind K joins
+/// it when K's block score of the joined lines is at least that of K's run alone: such lines are
+/// parts of K (the comments of a config file cut off by a blank line, the header above a table),
+/// whereas prose lowers the score and stays apart. The following run is tried first.
+fn absorb_unknown_runs(text: &str, runs: &mut Vec<(Span, Kind, f32)>) {
+    let score = |kind: Kind, span: Span| -> f32 {
+        let block: Vec<&str> = lines(span.text(text), 0).map(|l| l.text).collect();
+        crate::parse::registry::spec(kind).map_or(0.0, |s| (s.block)(&block))
+    };
+    let mut i = 0;
+    while i < runs.len() {
+        if runs[i].1 == Kind::Unknown {
+            let neighbours = [Some(i + 1), i.checked_sub(1)];
+            let target = neighbours.into_iter().flatten().find(|&j| {
+                runs.get(j).is_some_and(|&(span, kind, _)| {
+                    kind != Kind::Unknown && score(kind, span.join(runs[i].0)) >= score(kind, span)
+                })
+            });
+            if let Some(j) = target {
+                runs[j].0 = runs[j].0.join(runs[i].0);
+                runs.remove(i);
+                // Index `i` now holds the next run (or the one absorbed into, when it followed).
+                continue;
+            }
+        }
+        i += 1;
+    }
 }
 
 /// Appends a piece, merging it into the previous one of this segment when the kind is the same.

@@ -298,12 +298,16 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
     let mut out = Parsed::default();
     let all: Vec<_> = lines(cx.text, cx.base).collect();
     let mut i = 0;
+    // A title and the text under it form one page only when no blank line separates them.
+    let mut adjacent = false;
     while i < all.len() {
         let line = all[i];
         if line.text.trim().is_empty() {
+            adjacent = false;
             i += 1;
             continue;
         }
+        let was_adjacent = std::mem::replace(&mut adjacent, true);
         if is_tag_line(line.text) {
             // One document: up to the line with `</html>`, else to the last tag line.
             let end = (i..all.len())
@@ -352,13 +356,17 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
             let producer = known_phrase(t)
                 .or_else(|| t.contains(" | ").then_some("cloudflare").filter(|_| t.contains(": ")))
                 .unwrap_or("unknown");
-            let status = status_in(t).or((producer == "ingress-default-backend").then_some(404));
+            // A number counts as the status only on a title line (envoy's text ends in an errno).
+            let status = is_title_line(t)
+                .then(|| status_in(t))
+                .flatten()
+                .or((producer == "ingress-default-backend").then_some(404));
             // Text lines of the same page (envoy's message under a title) join the fact.
             match out.facts.last_mut() {
                 Some(FactAt {
                     span,
                     fact: Fact::ErrorPage(info),
-                }) if is_follow_up(info, producer, status) => {
+                }) if was_adjacent && is_follow_up(info, producer, status) => {
                     *span = span.join(line.span);
                     if info.producer == "unknown" {
                         info.producer = producer.into();

@@ -82,7 +82,7 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
 
 /// Blank lines, ellipses, pager markers and `(no output)` notes.
 fn is_ignorable(text: &str) -> bool {
-    let t = text.trim();
+    let t = wrapped::unwrap(text).inner.trim();
     t.is_empty()
         || t.chars().all(|c| matches!(c, '.' | '…' | '-' | ' '))
         || matches!(t, "[...]" | "(...)" | "(no output)" | "(END)")
@@ -240,6 +240,8 @@ fn label_field(label: &str) -> Option<Field> {
         "us" | "ups" | "ustatus" => Field::UpstreamStatus,
         "ua" | "upstream" | "upstream_address" => Field::UpstreamAddr,
         "vhost" => Field::Host,
+        "client" | "client_ip" | "remote" => Field::Client,
+        "method" => Field::Method,
         _ => return None,
     })
 }
@@ -295,6 +297,8 @@ fn assign(entry: &mut AccessEntry, parts: &mut RequestParts, name: &str, field: 
         }
         Some(Field::Referer) => set(&mut entry.referer),
         Some(Field::UserAgent) => set(&mut entry.user_agent),
+        // `$remote_user` is `-` on nearly every line: only a real user name is worth keeping.
+        None if name == "remote_user" && value == "-" => {}
         None => entry.other.push((name.to_string(), value.to_string())),
     }
 }
@@ -781,24 +785,34 @@ fn read_generic(text: &str) -> Option<AccessEntry> {
         };
         let method = request.split(' ').next().unwrap_or("");
         if METHODS.contains(&method) && request.contains(" HTTP/") {
-            let status = after.split_whitespace().take(3).find_map(parse_status)?;
+            let status_token = after.split_whitespace().take(3).find(|t| parse_status(t).is_some())?;
+            let status = parse_status(status_token)?;
             let head = &text[..start];
-            let time = head
+            let bracketed = head
                 .find('[')
                 .and_then(|i| head[i + 1..].split_once(']').map(|(t, _)| t))
-                .filter(|t| is_time(t))
-                .map(str::to_string);
-            let client = head
-                .split_whitespace()
-                .next()
-                .filter(|c| is_hostish(c) && c.contains(['.', ':']));
-            return Some(AccessEntry {
-                time,
+                .filter(|t| is_time(t));
+            let first = head.split_whitespace().next();
+            let iso_first = first.filter(|t| is_time(t) && t.contains('T'));
+            let client = first.filter(|c| is_hostish(c) && c.contains(['.', ':']) && iso_first.is_none());
+            let mut entry = AccessEntry {
+                time: bracketed.or(iso_first).map(str::to_string),
                 client: client.map(str::to_string),
                 request: Some(request.to_string()),
                 status,
                 ..Default::default()
-            });
+            };
+            // Labelled values around the request (`client=1.2.3.4`, `upstream=...`, `rt=...`).
+            let mut parts = RequestParts::default();
+            let status_end = after.find(status_token).map_or(after.len(), |i| i + status_token.len());
+            for side in [head, &after[status_end..]] {
+                for item in tail_items(side) {
+                    if let TailItem::Labelled(label, value) = item {
+                        assign(&mut entry, &mut parts, label, label_field(label), &value);
+                    }
+                }
+            }
+            return Some(entry);
         }
         search = start + 1;
     }

@@ -114,6 +114,15 @@ fn is_strong_node_line(raw: &str) -> bool {
         || t.starts_with("(node:") && t.contains(')')
         || t.starts_with("Node.js v")
         || is_js_frame(app_log::inner(raw)) && (t.contains("node:") || t.contains(".js:"))
+        || is_oom_report(t)
+        || is_source_location(t) && (t.starts_with("node:") || t.contains(".js:") || t.contains(".ts:"))
+        || is_pm2_framing(t)
+}
+
+/// The headers `pm2 logs` prints: `[TAILING] Tailing last 15 lines for [app] process ...` and
+/// `/home/deploy/.pm2/logs/app-error.log last 15 lines:`.
+fn is_pm2_framing(t: &str) -> bool {
+    t.starts_with("[TAILING]") || t.ends_with(" lines:") && t.contains(".pm2/")
 }
 
 fn is_node_line(raw: &str) -> bool {
@@ -133,7 +142,7 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
 fn read(raw: &str, u: &Unwrapped<'_>, state: &State) -> Read {
     let t = u.inner.trim_end();
     let ts = t.trim_start();
-    if ts.starts_with("[TAILING]") || ts.ends_with(" lines:") && ts.contains(".pm2/") {
+    if is_pm2_framing(ts) {
         return Read::Framing;
     }
     let fold = |class: Option<&'static str>| Read::Fold { message: None, class };
@@ -146,7 +155,7 @@ fn read(raw: &str, u: &Unwrapped<'_>, state: &State) -> Read {
             || ts == "}"
             || ts == "]"
             || ts == "},"
-            || t.starts_with("  ") && ts.split_once(": ").is_some_and(|(k, _)| !k.contains(' '))
+            || t.starts_with([' ', '\t']) && ts.split_once(": ").is_some_and(|(k, _)| !k.contains(' '))
             || ts.starts_with("Emitted 'error' event")
             || ts.starts_with("Node.js v")
             || ts.starts_with("(Use `node --trace-")

@@ -159,26 +159,37 @@ fn dump_message(text: &str) -> Option<&str> {
     (head.level == Some("NOTICE") && php_fpm_log::is_dump_message(head.rest)).then_some(head.rest)
 }
 
-/// A line that says "PHP-FPM configuration" on its own: an FPM-specific setting, or a dump line
-/// with one.
+/// A line that says "PHP-FPM configuration" on its own: an FPM-specific setting, a dump line
+/// with one, or a pool-like section header (`[www]`, `[global]`, `[example.com]`: lower case,
+/// so that systemd's `[Service]` or php.ini's `[PHP]` are not taken; a lower-case header of
+/// another ini file only starts a piece that its block score then classifies).
 fn is_strong_config_line(text: &str) -> bool {
     let body = dump_message(text).unwrap_or(text);
-    if !body.contains('=') {
-        return false;
+    match read_ini(body) {
+        Some(IniLine::Setting(key, _)) => is_fpm_specific_key(key) && key != "listen",
+        Some(IniLine::Section(name)) => {
+            body.trim() == format!("[{name}]")
+                && name.bytes().next().is_some_and(|b| b.is_ascii_alphanumeric())
+                && name
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-'))
+        }
+        None => false,
     }
-    matches!(read_ini(body), Some(IniLine::Setting(key, _)) if is_fpm_specific_key(key) && key != "listen")
 }
 
 /// Block score: the share of ini-shaped lines, when at least one FPM-specific key is there.
 fn block(lines: &[&str]) -> f32 {
+    // FPM evidence: an FPM-only key, or the sections every FPM install has.
     let setting_key = |l: &&str| match read_ini(dump_message(l).unwrap_or(l)) {
         Some(IniLine::Setting(key, _)) => Some(is_fpm_specific_key(key)),
-        _ => None,
+        Some(IniLine::Section(name)) => Some(name == "www" || name == "global"),
+        None => None,
     };
     let share = share_of_lines(lines, |l| {
         let body = dump_message(l).unwrap_or(l);
         let t = body.trim();
-        t.starts_with(';') || t.starts_with('#') || read_ini(body).is_some()
+        t.is_empty() || t.starts_with(';') || t.starts_with('#') || read_ini(body).is_some()
     });
     let fpm = lines.iter().any(|l| setting_key(l) == Some(true));
     if fpm { share } else { share.min(0.2) }

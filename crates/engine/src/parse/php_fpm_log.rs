@@ -19,9 +19,7 @@ use crate::span::lines;
 pub const SPEC: KindSpec = KindSpec {
     kind: Kind::PhpFpmLog,
     command: |program, args| {
-        program.starts_with("php-fpm")
-            && args.iter().any(|a| matches!(*a, "-t" | "--test"))
-            && !args.contains(&"-tt")
+        program.starts_with("php-fpm") && args.iter().any(|a| matches!(*a, "-t" | "--test")) && !args.contains(&"-tt")
     },
     file: |path| {
         let name = path.rsplit('/').next().unwrap_or(path);
@@ -31,7 +29,8 @@ pub const SPEC: KindSpec = KindSpec {
             && !name.contains("access")
     },
     line: Some(is_strong_fpm_line),
-    block: |lines| share_of_lines(lines, |l| parse_line(l).is_some()),
+    // `php-fpm -tt` dump lines parse as log lines but are configuration: they do not count.
+    block: |lines| share_of_lines(lines, |l| parse_line(l).is_some() && !is_dump_line(l)),
     parse,
 };
 
@@ -54,7 +53,7 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
 }
 
 fn is_ignorable(text: &str) -> bool {
-    let t = text.trim();
+    let t = wrapped::unwrap(text).inner.trim();
     t.is_empty() || t.chars().all(|c| matches!(c, '.' | '…' | '-' | ' ')) || matches!(t, "[...]" | "(...)")
 }
 
@@ -155,6 +154,11 @@ pub(crate) fn is_dump_message(message: &str) -> bool {
                     .bytes()
                     .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'[' | b']' | b'-'))
         })
+}
+
+/// A `NOTICE:` line of the `php-fpm -tt` dump.
+fn is_dump_line(text: &str) -> bool {
+    split_head(text).is_some_and(|h| h.level == Some("NOTICE") && is_dump_message(h.rest))
 }
 
 /// True for a line that on its own says "PHP-FPM log": an FPM header with a level, a
@@ -263,6 +267,21 @@ pub fn classify(message: &str) -> FpmClass {
     }
     if has("maximum number of processes has been reached") {
         return C::MaxProcessesReached;
+    }
+    if let Some((_, said)) = m
+        .split_once(" said into stderr: ")
+        .or_else(|| m.split_once(" said into stdout: "))
+    {
+        // The worker's own text decides (`Connection disallowed` comes this way); else it is PHP's.
+        let inner = said.trim_matches('"');
+        let inner = LEVELS
+            .iter()
+            .find_map(|l| inner.strip_prefix(l).and_then(|r| r.strip_prefix(": ")))
+            .unwrap_or(inner);
+        return match classify(inner) {
+            C::Other => C::PhpMessage,
+            class => class,
+        };
     }
     if has(" said into stderr") || has(" said into stdout") || is_php_error(m) {
         return C::PhpMessage;

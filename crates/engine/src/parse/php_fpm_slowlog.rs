@@ -79,10 +79,10 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
         }
     };
     for line in lines(cx.text, cx.base) {
-        if line.text.trim().is_empty() {
-            continue;
-        }
         let inner = wrapped::unwrap(line.text).inner;
+        if inner.trim().is_empty() {
+            continue; // blank, or a wrapper (`php-1  | `) around nothing
+        }
         match read_slowlog_line(inner) {
             Some(SlowLine::Header { time, pid }) => {
                 close(&mut open, &mut out);

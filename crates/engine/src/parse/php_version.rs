@@ -49,7 +49,15 @@ fn is_follow_line(text: &str) -> bool {
 }
 
 fn is_version_line(text: &str) -> bool {
-    version_of(text).is_some() || is_follow_line(text)
+    version_of(text).is_some() || is_follow_line(text) || is_startup_warning(text)
+}
+
+/// A start-up warning PHP prints before any output: `PHP Warning:  Module "redis" is already
+/// loaded in Unknown on line 0`, `Warning: PHP Startup: Unable to load dynamic library ...`.
+fn is_startup_warning(text: &str) -> bool {
+    let t = text.trim();
+    (t.starts_with("PHP ") || t.starts_with("Warning:") || t.starts_with("Deprecated:"))
+        && (t.ends_with("in Unknown on line 0") || t.contains("PHP Startup:"))
 }
 
 /// Parses `php -v` output.
@@ -67,6 +75,8 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
                     version: version.to_string(),
                 }),
             });
+        } else if is_startup_warning(inner) {
+            // Known text of `php -v` that says nothing about the version.
         } else if is_follow_line(inner) {
             // Part of the banner: joins the version fact, or is known text without one.
             if let Some(last) = out.facts.last_mut() {

@@ -53,11 +53,11 @@ pub const SPECS: &[&KindSpec] = &[
     &php_fpm_config::SPEC,
     &php_fpm_slowlog::SPEC,
     &php_fpm_log::SPEC,
+    &nginx_error_log::SPEC,
+    &nginx_access_log::SPEC,
     &ingress_controller_log::SPEC,
     &gunicorn_log::SPEC,
     &uwsgi_log::SPEC,
-    &nginx_error_log::SPEC,
-    &nginx_access_log::SPEC,
     &node_log::SPEC,
     &error_page::SPEC,
 ];

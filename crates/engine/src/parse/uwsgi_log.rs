@@ -170,7 +170,10 @@ fn classify(text: &str) -> Option<AppEvent> {
             .and_then(|(_, a)| endpoint_of(a.split(')').next().unwrap_or(a)));
         return Some(e);
     }
-    if t.starts_with("bind(): Address already in use") || t.contains("Address already in use") {
+    // Generic errno texts count only with uWSGI's `[core/socket.c line 769]` source marks.
+    let uwsgi_context =
+        t.contains(" [core/") || t.contains(" [plugins/") || t.contains("uWSGI") || t.starts_with("uwsgi");
+    if t.starts_with("bind(): Address already in use") || uwsgi_context && t.contains("Address already in use") {
         return Some(ev("address-in-use"));
     }
     if t.contains("HARAKIRI") {
@@ -205,12 +208,12 @@ fn classify(text: &str) -> Option<AppEvent> {
         }
         return Some(e);
     }
-    if t.contains("got Segmentation Fault") || t.contains("Segmentation fault") {
+    if t.contains("got Segmentation Fault") || uwsgi_context && t.contains("Segmentation fault") {
         let mut e = ev("crash");
         e.number = number_after(t, "process ");
         return Some(e);
     }
-    if t.contains("MemoryError") || t.contains("OOM") || t.contains("Out of memory") || t.contains("out of memory") {
+    if uwsgi_context && (t.contains("MemoryError") || t.contains("OOM") || t.contains("out of memory")) {
         return Some(ev("out-of-memory"));
     }
     if t.contains("no app loaded") || t.contains("no python application found") || t.starts_with("unable to load app") {
@@ -252,10 +255,9 @@ fn classify(text: &str) -> Option<AppEvent> {
             .and_then(|s| s.trim().parse().ok());
         return Some(e);
     }
-    if t.contains("Connection reset by peer")
-        || t.contains("Broken pipe")
+    if uwsgi_context && (t.contains("Connection reset by peer") || t.contains("Broken pipe"))
         || t.contains("IOError: write error")
-        || t.starts_with("SIGPIPE:")
+        || t.starts_with("SIGPIPE: writing to a closed pipe")
     {
         return Some(ev("connection-reset"));
     }
