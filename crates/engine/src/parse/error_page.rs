@@ -102,7 +102,7 @@ fn is_tag_line(text: &str) -> bool {
 /// `Error 502 (Server Error)`. Not curl's `HTTP/1.1 502 Bad Gateway`.
 fn is_title_line(text: &str) -> bool {
     let t = text.trim();
-    if t.starts_with("HTTP/") || t.starts_with("< HTTP/") || t.len() > 200 {
+    if t.starts_with("HTTP/") || t.starts_with("< HTTP/") || t.len() > 100 {
         return false;
     }
     let lower = t.to_ascii_lowercase();

@@ -24,11 +24,16 @@ pub const SPEC: KindSpec = KindSpec {
         let inner = wrapped::unwrap(l).inner;
         klog(inner).is_some() || endpoint_warning(inner).is_some()
     }),
+    // The banner counts only beside controller lines (`nginx version:` alone is `nginx -v`).
     block: |lines| {
-        share_of_lines(lines, |l| {
+        let controller = |l: &str| {
             let inner = wrapped::unwrap(l).inner;
-            klog(inner).is_some() || endpoint_warning(inner).is_some() || is_banner(inner)
-        })
+            klog(inner).is_some() || endpoint_warning(inner).is_some()
+        };
+        if !lines.iter().any(|l| controller(l)) {
+            return 0.0;
+        }
+        share_of_lines(lines, |l| controller(l) || is_banner(wrapped::unwrap(l).inner))
     },
     parse,
 };

@@ -6,12 +6,12 @@
 //! How a line is read, first match wins:
 //! 1. a JSON object: keys mapped through a pasted `escape=json` format when one names them,
 //!    else by their usual names (`status`, `upstream_status`, `request`, `time_local`...);
-//! 2. each pasted `log_format`, compiled to an anchored pattern;
-//! 3. ingress-nginx's `upstreaminfo` format;
-//! 4. the `combined`/`common` prefix (optionally after a `$host` column), then a tail read by
-//!    labels (`rt=`, `urt=`...) and position (one bare time is `$request_time`, two are
-//!    `$request_time $upstream_response_time`; a `-` or a list is an upstream time);
-//! 5. any line with a quoted `"METHOD target HTTP/x"` and a status after it (a custom format
+//! 2. each pasted `log_format`, compiled to an anchored pattern (once per piece);
+//! 3. the `combined`/`common` prefix (optionally after a `$host` column), then ingress-nginx's
+//!    `upstreaminfo` tail, or a tail read by labels (`rt=`, `urt=`...) and position (one bare
+//!    time is `$request_time`, two are `$request_time $upstream_response_time`; a `-` or a
+//!    list is an upstream time);
+//! 4. any line with a quoted `"METHOD target HTTP/x"` and a status after it (a custom format
 //!    without its definition): time, client, request and status are read, the rest is left.
 //!
 //! Wrappers (compose, `docker logs -t`, syslog) are stripped as for the error log.
@@ -46,24 +46,9 @@ pub const SPEC: KindSpec = KindSpec {
     parse,
 };
 
-/// ingress-nginx's default `log-format-upstream` (controller ≥ 0.24 and the older one without
-/// the alternative upstream).
-const INGRESS_FORMATS: &[&str] = &[
-    r#"$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" $request_length $request_time [$proxy_upstream_name] [$proxy_alternative_upstream_name] $upstream_addr $upstream_response_length $upstream_response_time $upstream_status $req_id"#,
-    r#"$remote_addr - [$the_real_ip] - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" $request_length $request_time [$proxy_upstream_name] $upstream_addr $upstream_response_length $upstream_response_time $upstream_status"#,
-    r#"$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" $request_length $request_time [$proxy_upstream_name] $upstream_addr $upstream_response_length $upstream_response_time $upstream_status $req_id"#,
-];
-
 /// Parses an access log piece.
 pub fn parse(cx: &ParseContext<'_>) -> Parsed {
-    let mut formats: Vec<Compiled> = cx.log_formats.iter().filter_map(compile).collect();
-    formats.extend(INGRESS_FORMATS.iter().filter_map(|f| {
-        compile(&LogFormat {
-            name: "upstreaminfo".into(),
-            format: (*f).into(),
-            escape: None,
-        })
-    }));
+    let formats: Vec<Compiled> = cx.log_formats.iter().filter_map(compile).collect();
     let mut out = Parsed::default();
     for line in lines(cx.text, cx.base) {
         if is_ignorable(line.text) {
@@ -126,6 +111,17 @@ fn read_line(text: &str, formats: &[Compiled]) -> Option<AccessEntry> {
     {
         return Some(entry);
     }
+    if let Some(entry) = read_with(inner, formats) {
+        return Some(entry);
+    }
+    if let Some(entry) = read_combined(inner) {
+        return Some(entry);
+    }
+    read_generic(inner)
+}
+
+/// Reads a line with the first compiled pattern that matches it.
+fn read_with(inner: &str, formats: &[Compiled]) -> Option<AccessEntry> {
     for format in formats {
         if let Compiled::Pattern { regex, vars } = format
             && let Some(caps) = regex.captures(inner)
@@ -141,10 +137,7 @@ fn read_line(text: &str, formats: &[Compiled]) -> Option<AccessEntry> {
             return Some(entry);
         }
     }
-    if let Some(entry) = read_combined(inner) {
-        return Some(entry);
-    }
-    read_generic(inner)
+    None
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -605,8 +598,65 @@ fn read_combined(text: &str) -> Option<AccessEntry> {
     if p.user != "-" {
         entry.other.push(("remote_user".into(), p.user.to_string()));
     }
-    read_tail(&mut entry, p.rest);
+    if !read_ingress_tail(&mut entry, p.rest) {
+        read_tail(&mut entry, p.rest);
+    }
     Some(entry)
+}
+
+/// ingress-nginx's `upstreaminfo` tail after the combined head: `$request_length
+/// $request_time [$proxy_upstream_name] [$proxy_alternative_upstream_name] $upstream_addr
+/// $upstream_response_length $upstream_response_time $upstream_status $req_id` (controllers
+/// before 0.24 have no alternative upstream). False, with nothing read, when `tail` is not it.
+fn read_ingress_tail(entry: &mut AccessEntry, tail: &str) -> bool {
+    let (length, rest) = take_token(tail);
+    let (time, rest) = take_token(rest);
+    let rest = rest.trim_start();
+    let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    if !digits(length) || !is_time_like(time) || time == "-" || !rest.starts_with('[') {
+        return false;
+    }
+    let Some((upstream_name, rest)) = rest[1..].split_once(']') else {
+        return false;
+    };
+    let mut rest = rest.trim_start();
+    let mut alternative = None;
+    if let Some(after) = rest.strip_prefix('[')
+        && let Some((alt, after)) = after.split_once(']')
+    {
+        alternative = Some(alt);
+        rest = after.trim_start();
+    }
+    let mut values = Vec::new();
+    while !rest.is_empty() && values.len() < 5 {
+        let (value, after) = take_list(rest);
+        values.push(value);
+        rest = after;
+    }
+    if values.len() < 4 || !rest.trim().is_empty() {
+        return false;
+    }
+    entry.other.push(("request_length".into(), length.to_string()));
+    entry.request_time = Some(time.to_string());
+    entry
+        .other
+        .push(("proxy_upstream_name".into(), upstream_name.to_string()));
+    if let Some(alt) = alternative {
+        entry
+            .other
+            .push(("proxy_alternative_upstream_name".into(), alt.to_string()));
+    }
+    let mut values = values.into_iter();
+    entry.upstream_addr = values.next();
+    if let Some(length) = values.next() {
+        entry.other.push(("upstream_response_length".into(), length));
+    }
+    entry.upstream_response_time = values.next();
+    entry.upstream_status = values.next();
+    if let Some(id) = values.next() {
+        entry.other.push(("req_id".into(), id));
+    }
+    true
 }
 
 /// One value of a tail.
@@ -928,21 +978,10 @@ mod tests {
 
     #[test]
     fn reads_ingress_and_generic_shapes() {
-        let formats: Vec<Compiled> = INGRESS_FORMATS
-            .iter()
-            .filter_map(|f| {
-                compile(&LogFormat {
-                    name: "u".into(),
-                    format: (*f).into(),
-                    escape: None,
-                })
-            })
-            .collect();
-        let e = read_line(
+        let e = read(
             r#"192.168.1.10 - - [21/Nov/2026:10:00:00 +0000] "GET /api HTTP/1.1" 502 150 "-" "curl/8.5.0" 78 0.002 [default-web-80] [] 10.244.0.5:8080 0 0.002 502 0123456789abcdef"#,
-            &formats,
-        )
-        .unwrap();
+            &[],
+        );
         assert_eq!(e.upstream_addr.as_deref(), Some("10.244.0.5:8080"));
         assert_eq!(e.upstream_status.as_deref(), Some("502"));
         assert!(
@@ -954,6 +993,32 @@ mod tests {
             &[],
         );
         assert_eq!((g.status, g.request.as_deref()), (502, Some("GET /x HTTP/1.1")));
+    }
+
+    #[test]
+    fn parse_uses_the_pasted_formats() {
+        let formats = [LogFormat {
+            name: "timed".into(),
+            format: r#"$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" ups=$upstream_addr/$upstream_status t=$request_time"#.into(),
+            escape: None,
+        }];
+        let text = "10.0.0.9 - - [21/Nov/2026:10:00:00 +0000] \"GET / HTTP/1.1\" 502 157 \"-\" \"curl/8\" ups=10.0.0.2:80/502 t=0.001\nnot a line\n";
+        let cx = ParseContext {
+            text,
+            base: 100,
+            file: None,
+            log_formats: &formats,
+        };
+        let parsed = parse(&cx);
+        assert_eq!(parsed.facts.len(), 1);
+        assert_eq!(parsed.unread.len(), 1);
+        assert_eq!(parsed.facts[0].span.start, 100);
+        let Fact::AccessEntry(e) = &parsed.facts[0].fact else {
+            panic!()
+        };
+        assert_eq!(e.upstream_addr.as_deref(), Some("10.0.0.2:80"));
+        assert_eq!(e.upstream_status.as_deref(), Some("502"));
+        assert_eq!(e.request_time.as_deref(), Some("0.001"));
     }
 
     #[test]
