@@ -394,7 +394,8 @@ pub struct ServerBlock {
 /// One PHP-FPM pool (`[www]` section) with the settings that matter for a 502.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct FpmPool {
-    /// Pool name (section name).
+    /// Pool name (section name); empty when the settings were pasted without their `[pool]`
+    /// header.
     pub name: String,
     /// `listen` as written.
     pub listen: Option<String>,
@@ -928,7 +929,7 @@ pub struct KernelEvent {
 /// A limit or kernel setting: `ulimit -n`, `sysctl key = value`, `LimitNOFILE`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Setting {
-    /// `ulimit`, `sysctl`, `systemd`.
+    /// `ulimit`, `sysctl`, `systemd`, `php-fpm` (global FPM settings), `php.ini`.
     pub source: String,
     /// Key, e.g. `open files`, `net.ipv4.ip_local_port_range`.
     pub key: String,
