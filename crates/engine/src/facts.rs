@@ -400,7 +400,8 @@ pub struct ServerBlock {
 /// One PHP-FPM pool (`[www]` section) with the settings that matter for a 502.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct FpmPool {
-    /// Pool name (section name).
+    /// Pool name (section name); empty when the settings were pasted without their `[pool]`
+    /// header.
     pub name: String,
     /// `listen` as written.
     pub listen: Option<String>,
@@ -434,9 +435,28 @@ pub struct FpmPool {
     pub request_slowlog_timeout: Option<String>,
     /// File the section is in, when known.
     pub file: Option<String>,
+    /// Every setting of the section in order, key and value as written (quotes removed, `$pool`
+    /// not substituted): `pm.start_servers`, `slowlog`, `catch_workers_output`,
+    /// `php_admin_value[memory_limit]`... A `php-fpm -tt` dump lists every setting, with
+    /// `undefined` for unset ones (the typed fields above read `undefined` as unset).
+    #[serde(default)]
+    pub settings: Vec<(String, String)>,
 }
 
 /// A PHP-FPM log line.
+///
+/// Classes beyond the names: `child-started` is `child N started`; `child-killed-idle` is
+/// `has been killed by the process management` (idle culling); `tracing` covers the slow-log
+/// steps `stopped for tracing` / `about to trace` / `finished trace of`; `ptrace-failed` is
+/// `failed to ptrace(...)`, `ptrace is denied` or `'request_slowlog_timeout' is not supported`
+/// (no stack in the slow log); `chown-failed` is `failed to chown() the socket`;
+/// `acl-overrides-owner` is `ACL set, listen.owner = '...' is ignored`; `not-running-as-root`
+/// is `'user' directive is ignored when FPM is not running as root`; `pid-file` is `Unable to
+/// create the PID file`; `access-line` is a line of FPM's own access log (`access.log`, on
+/// stderr in the official Docker images); `php-message` is `child N said into stderr: "..."`
+/// and bare `PHP message:` / `PHP Fatal error:` lines; `config-error` is any configuration
+/// error (`[FILE:LINE] unknown entry`, `Unable to include`, `please specify user and group
+/// other than root`, `'slowlog' must be specified`...).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct FpmEvent {
     /// `21-Nov-2026 10:00:00`, when present.
@@ -509,6 +529,15 @@ fpm_classes! {
     FailedProcessesThreshold = "failed-processes-threshold";
     SocketPathTooLong = "socket-path-too-long";
     ForkFailed = "fork-failed";
+    ChildStarted = "child-started";
+    ChildKilledIdle = "child-killed-idle";
+    Tracing = "tracing";
+    PtraceFailed = "ptrace-failed";
+    ChownFailed = "chown-failed";
+    AclOverridesOwner = "acl-overrides-owner";
+    NotRunningAsRoot = "not-running-as-root";
+    PidFile = "pid-file";
+    AccessLine = "access-line";
 }
 
 /// State of a systemd unit, from `systemctl status` or `service ... status`.
@@ -875,12 +904,16 @@ pub struct KubeObject {
 /// An ingress-nginx controller log line (Go klog form).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ControllerEvent {
-    /// `I`, `W`, `E`, `F`.
+    /// `I`, `W`, `E`, `F`; empty for a message pasted without its klog header.
     pub severity: String,
     /// The message.
     pub message: String,
     /// The `namespace/service` named in `Service "x" does not have any active Endpoint`.
     pub service_without_endpoints: Option<String>,
+    /// `MMDD HH:MM:SS.uuuuuu` of the klog header, when present.
+    pub time: Option<String>,
+    /// `file.go:LINE` of the klog header, when present.
+    pub source: Option<String>,
 }
 
 /// Memory figures of `free`, in MiB.
@@ -954,8 +987,9 @@ pub struct KernelEvent {
 /// A limit or kernel setting: `ulimit -n`, `sysctl key = value`, `LimitNOFILE`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Setting {
-    /// `ulimit`, `sysctl`, `systemd`, `resolv.conf` (resolver settings), `apparmor` (a profile
-    /// and its mode from `aa-status`).
+    /// `ulimit`, `sysctl`, `systemd`, `limits`, `prlimit`, `resolv.conf` (resolver settings),
+    /// `apparmor` (a profile and its mode from `aa-status`), `php-fpm` (global FPM settings),
+    /// `php.ini`.
     pub source: String,
     /// Key, e.g. `open files`, `net.ipv4.ip_local_port_range`.
     pub key: String,
@@ -964,12 +998,51 @@ pub struct Setting {
 }
 
 /// An event in an application server's log (gunicorn, uWSGI, Node, ...).
+///
+/// Classes:
+/// - `starting`: the server starts (`Starting gunicorn 23.0.0`, `*** Starting uWSGI`, pm2
+///   `starting in fork mode`, `[nodemon] starting`).
+/// - `listening`: it listens; `endpoint` says where (`Listening at: http://127.0.0.1:8000`,
+///   `uwsgi socket 0 bound to TCP address`, `Server listening on port 3000`).
+/// - `worker-started`: a worker was spawned; `number` = its pid (`Booting worker with pid`,
+///   `spawned uWSGI worker`, pm2 `online`).
+/// - `worker-timeout`: a worker ran over its time limit and is killed; `number` = pid
+///   (`WORKER TIMEOUT (pid:12)`, uWSGI `HARAKIRI`).
+/// - `worker-exited`: a worker or the app exited; `number` = pid (gunicorn) or exit code (pm2)
+///   (`Worker exiting`, `Worker (pid:12) exited with code 3`, `DAMN ! worker 1 (pid: 123)
+///   died`, pm2 `exited with code [1]`, `[nodemon] app crashed`).
+/// - `worker-killed`: a worker was killed by a signal; `number` = pid (`Worker (pid:12) was
+///   sent SIGKILL! Perhaps out of memory?`, uWSGI `killed by signal 9`).
+/// - `out-of-memory`: the process ran out of memory (Node `JavaScript heap out of memory`,
+///   uWSGI `OOM`/`MemoryError`).
+/// - `crash`: a segmentation fault or similar (`!!! uWSGI process 12 got Segmentation Fault !!!`).
+/// - `address-in-use`: it cannot bind; `endpoint` when named (`Connection in use: ('0.0.0.0',
+///   8000)`, `Retrying in 1 second.`, `EADDRINUSE`, `bind(): Address already in use`,
+///   `probably another instance of uWSGI is running on the same address`).
+/// - `boot-failed`: the application could not be loaded (`Worker failed to boot.`,
+///   `no app loaded`, `App failed to load`).
+/// - `shutting-down`: the server stops (`Shutting down: Master`, `Handling signal: term`,
+///   `goodbye to uWSGI`).
+/// - `invalid-request-block-size`: uWSGI's request buffer overflow; `number` = the block size,
+///   `limit` = the `(max N)` buffer size.
+/// - `listen-queue-full`: uWSGI `listen queue of socket ... full`; `number` = queued, `limit`
+///   = backlog.
+/// - `setting`: a start-up line stating a limit (`your mercy for graceful operations on
+///   workers is 60 seconds`, `listen backlog is limited to 100 connections`, `--buffer-size`);
+///   `limit` = the value.
+/// - `exception`: an error with its traceback or stack folded in (`message` = the error line,
+///   `detail` = the frames).
+/// - `connection-reset`: `ECONNRESET` / `socket hang up`.
+/// - `request`: one request line of the server's own request log.
+/// - `keepalive-timeout`: a keep-alive setting or timeout line.
+/// - `slow-request`: a PHP-FPM slow-log entry (`message` = `script_filename`, `number` = pid,
+///   `detail` = the stack frames, innermost first).
+/// - `info`: any other line of the server's own format.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct AppEvent {
     /// `gunicorn`, `uwsgi`, `node`, `php-fpm-slowlog`...
     pub server: String,
-    /// What happened: `listening`, `worker-timeout`, `worker-exited`, `address-in-use`,
-    /// `invalid-request-block-size`, `exception`, `out-of-memory`, `keepalive-timeout`, `slow-request`.
+    /// What happened (see the type's documentation for the classes).
     pub class: String,
     /// The address the server listens on, for `listening` / `address-in-use`.
     pub endpoint: Option<Endpoint>,
@@ -977,6 +1050,13 @@ pub struct AppEvent {
     pub number: Option<u64>,
     /// The message.
     pub message: String,
+    /// A limit the line names: uWSGI's `(max 4096)`, a listen backlog, a timeout in seconds.
+    pub limit: Option<u64>,
+    /// Timestamp as written, when the line has one.
+    pub time: Option<String>,
+    /// Lines folded into the event (traceback or stack frames), as written.
+    #[serde(default)]
+    pub detail: Vec<String>,
 }
 
 /// An HTTP error page (or its title): who made it.
@@ -984,13 +1064,15 @@ pub struct AppEvent {
 pub struct ErrorPageInfo {
     /// Status shown, e.g. 502.
     pub status: Option<u16>,
-    /// Producer: `nginx`, `cloudflare`, `aws-elb`, `envoy`, `haproxy`, `apache`, `unknown`.
+    /// Producer: `nginx`, `openresty`, `cloudflare`, `aws-elb`, `google-lb`, `azure-app-gateway`,
+    /// `envoy`, `haproxy`, `apache`, `iis`, `varnish`, `traefik`, `ingress-default-backend`,
+    /// `unknown`.
     pub producer: String,
     /// Version shown (`nginx/1.24.0`), when any.
     pub version: Option<String>,
 }
 
-/// An access-log entry.
+/// An access-log entry. Values are as written (`-` stays `-`).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct AccessEntry {
     /// Time as written.
@@ -999,7 +1081,8 @@ pub struct AccessEntry {
     pub client: Option<String>,
     /// Request line.
     pub request: Option<String>,
-    /// Response status sent to the client.
+    /// Response status sent to the client. nginx's `009` (an HTTP/0.9 reply relayed after
+    /// `upstream sent no valid HTTP/1.0 header`) reads as 9; 0 when the format has no `$status`.
     pub status: u16,
     /// `$upstream_status` as written (may list several: `502, 502`).
     pub upstream_status: Option<String>,
@@ -1015,6 +1098,16 @@ pub struct AccessEntry {
     pub bytes: Option<u64>,
     /// User agent.
     pub user_agent: Option<String>,
+    /// `$http_referer`.
+    pub referer: Option<String>,
+    /// `$upstream_connect_time` as written.
+    pub upstream_connect_time: Option<String>,
+    /// `$upstream_header_time` as written.
+    pub upstream_header_time: Option<String>,
+    /// Other values: variables of a custom `log_format` without a field here (name without
+    /// `$`), labelled extras of common formats (`cs=...`), JSON keys (name as written).
+    #[serde(default)]
+    pub other: Vec<(String, String)>,
 }
 
 /// A PHP version (`php -v`, `php-fpm -v`) or one read from a socket path / unit name.

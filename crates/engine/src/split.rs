@@ -9,7 +9,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::kind::Kind;
-use crate::parse::registry::{KindSpec, SPECS};
+use crate::parse::registry::{KindSpec, SPECS, embeds};
 use crate::paste::Paste;
 use crate::span::{Line, Span, lines};
 
@@ -69,18 +69,25 @@ pub fn split(paste_index: usize, paste: &Paste) -> Vec<Piece> {
             .or_else(|| segment.command.as_deref().and_then(kind_of_command));
         let runs = content_runs(text, segment.span);
         let first_piece = pieces.len();
+        let mut classified = Vec::with_capacity(runs.len());
         for run in runs {
             let run_lines: Vec<&str> = lines(run.text(text), 0).map(|l| l.text).collect();
             let (mut kind, mut confidence) = classify_lines(&run_lines, file.as_deref());
             if let Some(ck) = command_kind {
                 // The command decides, unless this run is strongly another kind.
-                let strongly_other =
-                    kind != ck && confidence >= 0.9 && strong_kind(&run_lines).is_some_and(|k| k != ck);
+                let strongly_other = kind != ck
+                    && confidence >= 0.9
+                    && !embeds(ck, kind)
+                    && strong_kind(&run_lines).is_some_and(|k| k != ck && !embeds(ck, k));
                 if !strongly_other {
                     kind = ck;
                     confidence = 0.95;
                 }
             }
+            classified.push((run, kind, confidence));
+        }
+        absorb_unknown_runs(text, &mut classified);
+        for (run, kind, confidence) in classified {
             push_merged(
                 &mut pieces,
                 first_piece,
@@ -116,11 +123,79 @@ pub fn split(paste_index: usize, paste: &Paste) -> Vec<Piece> {
     pieces
 }
 
+/// An unrecognised run (a comment block, a header line, a banner) next to a run of kind K joins
+/// it when K's block score of the joined lines is at least that of K's lines alone: such lines
+/// are parts of K (the comments of a config file cut off by a blank line, the header above a
+/// table), whereas prose lowers the score and stays apart. The following run is tried first.
+/// Only runs of at most [`ABSORB_MAX_LINES`] lines are absorbed, and K is judged on the same
+/// number of its lines nearest to them, so that the work stays linear in the paste.
+fn absorb_unknown_runs(text: &str, runs: &mut Vec<(Span, Kind, f32)>) {
+    let score = |kind: Kind, span: Span| -> f32 {
+        let block: Vec<&str> = lines(span.text(text), 0).map(|l| l.text).collect();
+        crate::parse::registry::spec(kind).map_or(0.0, |s| (s.block)(&block))
+    };
+    let joins = |unknown: Span, (span, kind, _): (Span, Kind, f32), after: bool| {
+        if kind == Kind::Unknown {
+            return false;
+        }
+        let near = if after {
+            head_lines(text, span, ABSORB_MAX_LINES)
+        } else {
+            tail_lines(text, span, ABSORB_MAX_LINES)
+        };
+        score(kind, near.join(unknown)) >= score(kind, near)
+    };
+    let mut out: Vec<(Span, Kind, f32)> = Vec::with_capacity(runs.len());
+    let mut carried: Option<Span> = None;
+    for i in 0..runs.len() {
+        let (span, kind, confidence) = runs[i];
+        let small = || lines(span.text(text), 0).nth(ABSORB_MAX_LINES).is_none();
+        if kind == Kind::Unknown && carried.is_none() && small() {
+            if runs.get(i + 1).is_some_and(|&next| joins(span, next, true)) {
+                carried = Some(span);
+                continue;
+            }
+            if let Some(prev) = out.last_mut()
+                && joins(span, *prev, false)
+            {
+                prev.0 = prev.0.join(span);
+                continue;
+            }
+        }
+        let span = carried.take().map_or(span, |c| c.join(span));
+        out.push((span, kind, confidence));
+    }
+    *runs = out;
+}
+
+/// Runs of at most this many lines may be absorbed by a neighbour.
+const ABSORB_MAX_LINES: usize = 40;
+
+/// The first `n` lines of `span`.
+fn head_lines(text: &str, span: Span, n: usize) -> Span {
+    let body = span.text(text);
+    let end = body
+        .match_indices('\n')
+        .nth(n.saturating_sub(1))
+        .map_or(body.len(), |(i, _)| i);
+    Span::new(span.start, span.start + end)
+}
+
+/// The last `n` lines of `span`.
+fn tail_lines(text: &str, span: Span, n: usize) -> Span {
+    let body = span.text(text);
+    let start = body
+        .rmatch_indices('\n')
+        .nth(n.saturating_sub(1))
+        .map_or(0, |(i, _)| i + 1);
+    Span::new(span.start + start, span.end)
+}
+
 /// Appends a piece, merging it into the previous one of this segment when the kind is the same.
 fn push_merged(pieces: &mut Vec<Piece>, segment_start: usize, piece: Piece) {
     if pieces.len() > segment_start
         && let Some(last) = pieces.last_mut()
-        && last.kind == piece.kind
+        && (last.kind == piece.kind || embeds(last.kind, piece.kind))
     {
         last.span = last.span.join(piece.span);
         last.confidence = last.confidence.max(piece.confidence);
@@ -623,6 +698,21 @@ mod tests {
         assert_eq!(got.len(), 2, "{got:?}");
         assert_eq!(got[0].0, Kind::Unknown);
         assert_eq!(got[1].0, Kind::NginxErrorLog);
+    }
+
+    #[test]
+    fn comments_and_headers_stay_with_what_they_describe() {
+        // A comment block cut off by a blank line, before a pool that a strong line opens.
+        let got = kinds(
+            "; Start a new pool named 'www'.\n; see the docs\n\n[www]\nuser = www-data\n\n; the socket\nlisten = /run/php/php8.3-fpm.sock\npm.max_children = 5\n",
+        );
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].0, Kind::PhpFpmConfig);
+        // Prose before a log stays apart.
+        let got = kinds(
+            "my app is down, here is the log\n\n[21-Nov-2026 10:00:00] WARNING: [pool www] server reached pm.max_children setting (5), consider raising it\n",
+        );
+        assert_eq!(got.len(), 2, "{got:?}");
     }
 
     #[test]

@@ -18,6 +18,7 @@ use crate::span::Span;
 /// How compose files are recognised and parsed.
 pub const SPEC: KindSpec = KindSpec {
     kind: Kind::ComposeFile,
+    embeds: &[],
     command: is_command,
     file: is_compose_file_name,
     line: None,

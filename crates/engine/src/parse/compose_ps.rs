@@ -18,6 +18,7 @@ use crate::span::lines;
 /// How compose `ps` output is recognised and parsed.
 pub const SPEC: KindSpec = KindSpec {
     kind: Kind::ComposePs,
+    embeds: &[],
     command: is_command,
     file: no_file,
     line: Some(is_header_line),

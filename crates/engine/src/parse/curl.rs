@@ -26,6 +26,7 @@ use crate::span::{Span, lines};
 /// How curl, wget and httpie output is recognised and parsed.
 pub const SPEC: KindSpec = KindSpec {
     kind: Kind::Curl,
+    embeds: &[Kind::ErrorPage],
     command: |program, _| matches!(program, "curl" | "wget" | "http" | "https" | "xh" | "xhs"),
     file: no_file,
     line: Some(is_strong_line),

@@ -11,6 +11,7 @@ use crate::span::{Span, lines};
 /// How `df` output is recognised and parsed.
 pub const SPEC: KindSpec = KindSpec {
     kind: Kind::Df,
+    embeds: &[],
     command: |program, _| program == "df",
     file: crate::parse::registry::no_file,
     line: Some(|l| is_header(l) || row(l).is_some_and(|d| d.filesystem.starts_with('/') && d.mount.starts_with('/'))),

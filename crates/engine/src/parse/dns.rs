@@ -19,6 +19,7 @@ use crate::span::{Span, lines};
 /// `dig` output.
 pub const DIG_SPEC: KindSpec = KindSpec {
     kind: Kind::Dig,
+    embeds: &[],
     command: |program, _| matches!(program, "dig" | "kdig" | "drill"),
     file: no_file,
     line: Some(is_dig_line),
@@ -29,6 +30,7 @@ pub const DIG_SPEC: KindSpec = KindSpec {
 /// `nslookup` output.
 pub const NSLOOKUP_SPEC: KindSpec = KindSpec {
     kind: Kind::Nslookup,
+    embeds: &[],
     command: |program, _| program == "nslookup",
     file: no_file,
     line: Some(is_nslookup_line),
@@ -39,6 +41,7 @@ pub const NSLOOKUP_SPEC: KindSpec = KindSpec {
 /// `host` output.
 pub const HOST_SPEC: KindSpec = KindSpec {
     kind: Kind::HostLookup,
+    embeds: &[],
     command: |program, _| program == "host",
     file: no_file,
     line: Some(is_host_line),

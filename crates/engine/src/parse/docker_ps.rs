@@ -19,6 +19,7 @@ use crate::span::{Span, lines};
 /// How `docker ps` output and container/network inspection are recognised and parsed.
 pub const SPEC: KindSpec = KindSpec {
     kind: Kind::DockerPs,
+    embeds: &[],
     command: is_command,
     file: no_file,
     line: Some(is_strong_line),

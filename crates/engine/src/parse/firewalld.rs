@@ -21,6 +21,7 @@ use crate::span::{Span, lines};
 /// How firewall-cmd output is recognised and parsed.
 pub const SPEC: KindSpec = KindSpec {
     kind: Kind::Firewalld,
+    embeds: &[],
     command: |program, _| program == "firewall-cmd",
     file: no_file,
     line: Some(is_strong_line),

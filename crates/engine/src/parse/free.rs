@@ -13,6 +13,7 @@ use crate::span::lines;
 /// How `free` output is recognised and parsed.
 pub const SPEC: KindSpec = KindSpec {
     kind: Kind::Free,
+    embeds: &[],
     command: |program, _| program == "free",
     file: |path| path.ends_with("/proc/meminfo"),
     line: Some(|l| is_header(l) || mem_row(l).is_some_and(|(label, _)| label == "Mem")),

@@ -20,6 +20,7 @@ use crate::span::lines;
 /// `/etc/hosts`.
 pub const ETC_HOSTS_SPEC: KindSpec = KindSpec {
     kind: Kind::EtcHosts,
+    embeds: &[],
     command: no_command,
     file: |path| {
         let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
@@ -33,6 +34,7 @@ pub const ETC_HOSTS_SPEC: KindSpec = KindSpec {
 /// `getent hosts NAME` / `getent ahosts NAME`.
 pub const GETENT_HOSTS_SPEC: KindSpec = KindSpec {
     kind: Kind::GetentHosts,
+    embeds: &[],
     command: |program, args| {
         program == "getent"
             && args

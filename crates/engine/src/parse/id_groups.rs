@@ -14,6 +14,7 @@ use crate::span::lines;
 /// How `id`/`groups`/`getent` output is recognised and parsed.
 pub const SPEC: KindSpec = KindSpec {
     kind: Kind::IdGroups,
+    embeds: &[],
     command: |program, args| {
         matches!(program, "id" | "groups" | "whoami")
             || (program == "getent" && matches!(args.first(), Some(&"passwd") | Some(&"group")))

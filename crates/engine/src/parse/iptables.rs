@@ -20,6 +20,7 @@ use crate::span::lines;
 /// How iptables output is recognised and parsed.
 pub const SPEC: KindSpec = KindSpec {
     kind: Kind::Iptables,
+    embeds: &[],
     command: |program, _| {
         program.starts_with("iptables") || program.starts_with("ip6tables") || program == "xtables-legacy-multi"
     },

@@ -19,6 +19,16 @@ use crate::span::{Line, Span, lines};
 /// How journal excerpts and syslog files are recognised and parsed.
 pub const SPEC: KindSpec = KindSpec {
     kind: Kind::Journal,
+    embeds: &[
+        Kind::NginxErrorLog,
+        Kind::PhpFpmLog,
+        Kind::GunicornLog,
+        Kind::UwsgiLog,
+        Kind::NodeLog,
+        Kind::KernelLog,
+        Kind::AuditLog,
+        Kind::Apparmor,
+    ],
     command: |program, args| {
         // `journalctl -u nginx` stays with the nginx error log's spec; `-k` is the kernel log.
         program == "journalctl"
@@ -235,8 +245,26 @@ pub fn is_nginx_ident(ident: &str) -> bool {
     ident.contains("nginx") || ident.contains("openresty") || ident == "angie"
 }
 
+/// The kind that reads an application's own lines, for identifiers of PHP-FPM, gunicorn,
+/// uWSGI and Node/pm2.
+fn app_spec(ident: &str) -> Option<&'static KindSpec> {
+    let ident = ident.to_ascii_lowercase();
+    let kind = if ident.starts_with("php") && ident.contains("fpm") {
+        Kind::PhpFpmLog
+    } else if ident.starts_with("gunicorn") {
+        Kind::GunicornLog
+    } else if ident.starts_with("uwsgi") {
+        Kind::UwsgiLog
+    } else if ident == "node" || ident.starts_with("pm2") || ident == "nodejs" {
+        Kind::NodeLog
+    } else {
+        return None;
+    };
+    crate::parse::registry::spec(kind)
+}
+
 /// Block score: the share of journal lines, lowered when every entry is from nginx (the error
-/// log reads those) or from the kernel (the kernel log does).
+/// log reads those), the kernel (the kernel log does) or an application with its own kind.
 fn block(lines: &[&str]) -> f32 {
     let mut total = 0usize;
     let mut hits = 0usize;
@@ -247,7 +275,7 @@ fn block(lines: &[&str]) -> f32 {
         if let Some(entry) = parse_syslog_line(line) {
             hits += 1;
             entries += 1;
-            if is_nginx_ident(entry.ident) || entry.ident == "kernel" {
+            if is_nginx_ident(entry.ident) || entry.ident == "kernel" || app_spec(entry.ident).is_some() {
                 owned_elsewhere += 1;
             }
         } else if is_marker(line) || is_pager_line(line) {
@@ -320,6 +348,17 @@ impl JournalReader {
                 span,
                 fact: Fact::ErrorEvent(event),
             });
+        }
+        // An application's line inside a journal: its own parser reads the message too (those
+        // parsers accept journald-wrapped lines), so its events are not lost to the journal.
+        if let Some(spec) = app_spec(entry.ident) {
+            let parsed = (spec.parse)(&ParseContext::new(text, span.start));
+            out.facts.extend(
+                parsed
+                    .facts
+                    .into_iter()
+                    .filter(|f| !matches!(f.fact, Fact::JournalEntry(_))),
+            );
         }
         let extra = if entry.ident == "kernel" {
             self.kernel.read(entry.message)

@@ -19,6 +19,7 @@ use crate::span::lines;
 /// How kernel logs are recognised and parsed.
 pub const SPEC: KindSpec = KindSpec {
     kind: Kind::KernelLog,
+    embeds: &[Kind::AuditLog, Kind::Apparmor],
     command: |program, args| {
         program == "dmesg" || (program == "journalctl" && args.iter().any(|a| *a == "-k" || *a == "--dmesg"))
     },

@@ -21,6 +21,7 @@ use crate::span::{Line, Span, lines};
 /// How `kubectl describe` output is recognised and parsed.
 pub const SPEC: KindSpec = KindSpec {
     kind: Kind::KubectlDescribe,
+    embeds: &[],
     command: |program, args| kube_command_of(program, args).is_some_and(|c| c.verb == "describe"),
     file: no_file,
     line: Some(is_strong_line),

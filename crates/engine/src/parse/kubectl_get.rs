@@ -22,6 +22,7 @@ use crate::span::{Line, Span, lines};
 /// How `kubectl get` output is recognised and parsed.
 pub const SPEC: KindSpec = KindSpec {
     kind: Kind::KubectlGet,
+    embeds: &[],
     command: |program, args| kube_command_of(program, args).is_some_and(|c| c.verb == "get"),
     file: no_file,
     line: Some(is_strong_line),

@@ -16,6 +16,7 @@ use crate::span::{Span, lines};
 /// How file listings are recognised and parsed.
 pub const SPEC: KindSpec = KindSpec {
     kind: Kind::LsListing,
+    embeds: &[],
     command: |program, _| matches!(program, "ls" | "namei" | "stat" | "ll" | "dir" | "vdir"),
     file: crate::parse::registry::no_file,
     line: Some(is_listing_line),

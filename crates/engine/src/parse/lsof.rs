@@ -14,6 +14,7 @@ use crate::span::lines;
 /// How `lsof` tables are recognised and parsed.
 pub const SPEC: KindSpec = KindSpec {
     kind: Kind::Lsof,
+    embeds: &[],
     command: |program, _| program == "lsof",
     file: crate::parse::registry::no_file,
     line: Some(|l| is_framing(l) || parse_row(l).is_some()),

@@ -23,6 +23,7 @@ use crate::span::lines;
 /// `audit.log` / `ausearch` / `sealert` output.
 pub const AUDIT_LOG_SPEC: KindSpec = KindSpec {
     kind: Kind::AuditLog,
+    embeds: &[],
     command: |program, _| {
         matches!(
             program,
@@ -41,6 +42,7 @@ pub const AUDIT_LOG_SPEC: KindSpec = KindSpec {
 /// AppArmor denials and `aa-status`.
 pub const APPARMOR_SPEC: KindSpec = KindSpec {
     kind: Kind::Apparmor,
+    embeds: &[],
     command: |program, _| matches!(program, "aa-status" | "apparmor_status" | "aa-enforce" | "aa-complain"),
     file: no_file,
     line: Some(is_apparmor_line),

@@ -13,6 +13,7 @@ use crate::span::lines;
 /// How `netstat` tables are recognised and parsed.
 pub const SPEC: KindSpec = KindSpec {
     kind: Kind::Netstat,
+    embeds: &[],
     command: |program, _| program == "netstat",
     file: crate::parse::registry::no_file,
     line: Some(is_netstat_line),

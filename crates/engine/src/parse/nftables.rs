@@ -18,6 +18,7 @@ use crate::span::lines;
 /// How nft rulesets are recognised and parsed.
 pub const SPEC: KindSpec = KindSpec {
     kind: Kind::Nftables,
+    embeds: &[],
     command: |program, args| program == "nft" && args.contains(&"list"),
     file: |path| {
         let name = path.rsplit('/').next().unwrap_or(path);

@@ -14,6 +14,7 @@ use crate::span::{Span, lines};
 /// How error logs are recognised and parsed.
 pub const SPEC: KindSpec = KindSpec {
     kind: Kind::NginxErrorLog,
+    embeds: &[],
     command: |program, args| {
         // `tail /var/log/nginx/error.log` is handled by the file hint; these print error lines.
         (program == "journalctl" && args.iter().any(|a| a.contains("nginx")))
@@ -142,7 +143,7 @@ pub fn parse_line(text: &str) -> Option<ErrorEvent> {
 
 /// Strips syslog / journald / docker-compose / `docker logs -t` prefixes, returning the inner
 /// text and the wrapper found.
-fn unwrap_prefixes(text: &str) -> (&str, Option<LogForm>) {
+pub(crate) fn unwrap_prefixes(text: &str) -> (&str, Option<LogForm>) {
     let mut t = text.trim_start_matches('\u{feff}');
     let mut wrapper = None;
     // docker compose: `web-1  | ...` or `nginx_1 | ...`
@@ -190,7 +191,7 @@ fn unwrap_prefixes(text: &str) -> (&str, Option<LogForm>) {
 }
 
 /// Strips `2024-05-01T10:00:00.123456789Z ` (and offsets) from the start.
-fn strip_rfc3339(t: &str) -> Option<&str> {
+pub(crate) fn strip_rfc3339(t: &str) -> Option<&str> {
     let b = t.as_bytes();
     if b.len() < 20 || !(b[4] == b'-' && b[7] == b'-' && b[10] == b'T' && b[13] == b':') {
         return None;
@@ -203,7 +204,7 @@ fn strip_rfc3339(t: &str) -> Option<&str> {
 }
 
 /// Strips a syslog timestamp and host: `Nov 21 10:00:00 host ` or an RFC 3339 stamp and host.
-fn strip_syslog_header(t: &str) -> Option<&str> {
+pub(crate) fn strip_syslog_header(t: &str) -> Option<&str> {
     const MONTHS: [&str; 12] = [
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     ];

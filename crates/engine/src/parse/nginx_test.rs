@@ -17,6 +17,7 @@ use crate::span::lines;
 /// How `nginx -t` output is recognised and parsed.
 pub const SPEC: KindSpec = KindSpec {
     kind: Kind::NginxTest,
+    embeds: &[Kind::NginxErrorLog],
     command: is_test_command,
     file: no_file,
     line: Some(is_test_line),

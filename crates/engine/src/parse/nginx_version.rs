@@ -12,6 +12,7 @@ use crate::span::{Span, lines};
 /// How `nginx -V` output is recognised and parsed.
 pub const SPEC: KindSpec = KindSpec {
     kind: Kind::NginxVersion,
+    embeds: &[],
     command: |program, args| is_nginx_program(program) && is_version_query(args),
     file: no_file,
     line: Some(is_version_line),
@@ -61,7 +62,9 @@ fn build_line(line: &str) -> Option<BuildLine<'_>> {
 
 /// Lines that on their own are `nginx -V` output.
 pub fn is_version_line(line: &str) -> bool {
-    build_line(line).is_some()
+    // `nginx -V` prints at column 0; an indented `nginx version:` belongs to another banner
+    // (the ingress-nginx controller's).
+    !line.starts_with([' ', '\t']) && build_line(line).is_some()
 }
 
 /// Parses `nginx -V` output: one `NginxBuild` per version block.

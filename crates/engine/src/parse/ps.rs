@@ -14,6 +14,7 @@ use crate::span::lines;
 /// How process lists are recognised and parsed.
 pub const SPEC: KindSpec = KindSpec {
     kind: Kind::Ps,
+    embeds: &[],
     command: |program, _| matches!(program, "ps" | "pgrep" | "pidof"),
     file: crate::parse::registry::no_file,
     // top's table header (`PR NI VIRT RES SHR`, busybox `%VSZ`) is left to top's own piece.

@@ -8,6 +8,10 @@ use crate::parse::*;
 pub struct KindSpec {
     /// The kind.
     pub kind: Kind,
+    /// Kinds whose lines legitimately appear inside this kind's output and that its parser
+    /// reads (a curl response's HTML body, the journal tail of `systemctl status`): the splitter
+    /// keeps them in this piece instead of cutting them out.
+    pub embeds: &'static [Kind],
     /// True when a shell command (program, arguments) produces this kind.
     pub command: fn(program: &str, args: &[&str]) -> bool,
     /// True when a file name (base name or path) suggests this kind.
@@ -91,7 +95,22 @@ pub const SPECS: &[&KindSpec] = &[
     &kubectl_get::SPEC,
     &kubectl_describe::SPEC,
     &compose_file::SPEC,
+    &php_version::SPEC,
+    &php_fpm_config::SPEC,
+    &php_fpm_slowlog::SPEC,
+    &php_fpm_log::SPEC,
+    &nginx_access_log::SPEC,
+    &ingress_controller_log::SPEC,
+    &gunicorn_log::SPEC,
+    &uwsgi_log::SPEC,
+    &node_log::SPEC,
+    &error_page::SPEC,
 ];
+
+/// True when output of kind `outer` may hold lines of kind `inner` that its parser reads.
+pub fn embeds(outer: Kind, inner: Kind) -> bool {
+    spec(outer).is_some_and(|s| s.embeds.contains(&inner))
+}
 
 /// The spec of a kind, if the engine can parse it.
 pub fn spec(kind: Kind) -> Option<&'static KindSpec> {

@@ -16,6 +16,7 @@ use crate::span::lines;
 /// `/etc/resolv.conf`.
 pub const SPEC: KindSpec = KindSpec {
     kind: Kind::ResolvConf,
+    embeds: &[],
     command: no_command,
     file: |path| {
         let name = path.rsplit('/').next().unwrap_or(path);

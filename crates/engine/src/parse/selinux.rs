@@ -16,6 +16,7 @@ use crate::span::lines;
 /// `getenforce` / `sestatus`.
 pub const STATUS_SPEC: KindSpec = KindSpec {
     kind: Kind::SelinuxStatus,
+    embeds: &[],
     command: |program, _| matches!(program, "getenforce" | "sestatus"),
     file: no_file,
     line: Some(is_status_line),
@@ -39,6 +40,7 @@ pub const STATUS_SPEC: KindSpec = KindSpec {
 /// `getsebool` / `semanage boolean -l`.
 pub const GETSEBOOL_SPEC: KindSpec = KindSpec {
     kind: Kind::Getsebool,
+    embeds: &[],
     command: |program, args| program == "getsebool" || program == "semanage" && args.first() == Some(&"boolean"),
     file: no_file,
     line: Some(is_boolean_line),

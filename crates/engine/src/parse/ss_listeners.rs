@@ -15,6 +15,7 @@ use crate::span::lines;
 /// How `ss` socket tables are recognised and parsed.
 pub const SPEC: KindSpec = KindSpec {
     kind: Kind::SsListeners,
+    embeds: &[],
     command: |program, args| program == "ss" && !args.iter().any(|a| *a == "-s" || *a == "--summary"),
     file: crate::parse::registry::no_file,
     line: Some(is_ss_line),

@@ -11,6 +11,7 @@ use crate::span::{Span, lines};
 /// How `ss -s` output is recognised and parsed.
 pub const SPEC: KindSpec = KindSpec {
     kind: Kind::SsSummary,
+    embeds: &[],
     command: |program, args| program == "ss" && args.iter().any(|a| *a == "-s" || *a == "--summary"),
     file: crate::parse::registry::no_file,
     line: Some(is_summary_line),

@@ -13,6 +13,7 @@ use crate::span::lines;
 /// How sysctl output is recognised and parsed.
 pub const SPEC: KindSpec = KindSpec {
     kind: Kind::Sysctl,
+    embeds: &[],
     command: |program, _| program == "sysctl",
     file: |path| {
         path.starts_with("/proc/sys/")

@@ -20,6 +20,15 @@ use crate::span::lines;
 /// How `systemctl status` and `service ... status` output is recognised and parsed.
 pub const SPEC: KindSpec = KindSpec {
     kind: Kind::SystemctlStatus,
+    embeds: &[
+        Kind::Journal,
+        Kind::NginxErrorLog,
+        Kind::PhpFpmLog,
+        Kind::GunicornLog,
+        Kind::UwsgiLog,
+        Kind::NodeLog,
+        Kind::KernelLog,
+    ],
     command: |program, args| {
         let first = args.iter().find(|a| !a.starts_with('-')).copied().unwrap_or("");
         match program {

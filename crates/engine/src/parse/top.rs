@@ -16,6 +16,7 @@ use crate::span::lines;
 /// How `top` output is recognised and parsed.
 pub const SPEC: KindSpec = KindSpec {
     kind: Kind::Top,
+    embeds: &[],
     command: |program, _| matches!(program, "top" | "htop" | "atop"),
     file: crate::parse::registry::no_file,
     line: Some(is_summary_line),

@@ -19,6 +19,7 @@ use crate::span::{Span, lines};
 /// How ufw output is recognised and parsed.
 pub const SPEC: KindSpec = KindSpec {
     kind: Kind::Ufw,
+    embeds: &[],
     command: |program, _| program == "ufw",
     file: no_file,
     line: Some(is_strong_line),

@@ -18,6 +18,7 @@ use crate::span::{Span, lines};
 /// How limit listings are recognised and parsed.
 pub const SPEC: KindSpec = KindSpec {
     kind: Kind::Ulimit,
+    embeds: &[],
     command: |program, args| {
         matches!(program, "ulimit" | "prlimit")
             || (program == "systemctl" && matches!(args.first(), Some(&"show") | Some(&"cat")))

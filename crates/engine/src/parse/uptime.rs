@@ -12,6 +12,7 @@ use crate::span::lines;
 /// How `uptime` output is recognised and parsed.
 pub const SPEC: KindSpec = KindSpec {
     kind: Kind::Uptime,
+    embeds: &[],
     command: |program, _| program == "uptime",
     file: |path| path.ends_with("/proc/loadavg") || path == "loadavg",
     line: Some(is_uptime_line),

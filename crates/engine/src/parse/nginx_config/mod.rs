@@ -29,6 +29,7 @@ use crate::span::{Span, lines};
 /// How nginx configuration is recognised and parsed.
 pub const SPEC: KindSpec = KindSpec {
     kind: Kind::NginxConfig,
+    embeds: &[],
     command: no_command,
     file: is_config_file,
     line: Some(is_strong_config_line),
