@@ -44,6 +44,7 @@ pub fn report(r: &Report) -> String {
         .map(|f| {
             json!({
                 "cause": f.cause.id(),
+                "rules": f.rules,
                 "confidence": round(f.confidence),
                 "title": f.title,
                 "evidence": f.evidence.iter().map(|e| json!({

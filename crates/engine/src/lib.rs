@@ -127,6 +127,7 @@ pub fn diagnose(pastes: &[Paste], _answers: &Answers) -> Report {
         .into_iter()
         .map(|d| Finding {
             cause: d.cause,
+            rules: d.rules.iter().map(|r| r.to_string()).collect(),
             confidence: d.confidence,
             title: d.title,
             evidence: d
@@ -145,8 +146,12 @@ pub fn diagnose(pastes: &[Paste], _answers: &Answers) -> Report {
                     }
                 })
                 .collect(),
-            fix: render_fix(d.cause, &d.values, &d.edits, platform),
-            edits: d.edits,
+            fix: String::new(),
+            edits: d
+                .edits
+                .iter()
+                .map(|e| locate_edit(e, &artifacts, pastes, &indexes))
+                .collect(),
             values: d.values,
             client_sees: d.cause.client_sees().to_string(),
         })
@@ -199,6 +204,37 @@ pub fn render_fix(cause: Cause, values: &[(String, String)], edits: &[report::Ed
         let _ = write!(out, "**Check**\n\n{check}\n");
     }
     knowledge::fill(out.trim_end(), values)
+}
+
+/// Turns a draft edit into file and line: the line counted within the artifact's own file when
+/// the artifact came from one (an `nginx -T` section, `cat FILE`), else within the paste.
+fn locate_edit(
+    edit: &rules::DraftEdit,
+    artifacts: &[Artifact],
+    pastes: &[Paste],
+    indexes: &[LineIndex],
+) -> report::Edit {
+    let artifact = edit.artifact.and_then(|i| artifacts.get(i));
+    let line = match (artifact, edit.span) {
+        (Some(a), Some(span)) => {
+            let paste_line = indexes[a.paste].line_of(span.start);
+            Some(
+                if a.file.is_some() && a.file.as_deref() != Some(pastes[a.paste].name.as_str()) {
+                    paste_line + 1 - a.first_line
+                } else {
+                    paste_line
+                },
+            )
+        }
+        _ => None,
+    };
+    let file = edit.file.clone().or_else(|| artifact.and_then(|a| a.file.clone()));
+    report::Edit {
+        file,
+        line,
+        before: edit.before.clone(),
+        after: edit.after.clone(),
+    }
 }
 
 fn line_ref(artifact: usize, text: &str, index: &LineIndex, span: Span) -> LineRef {

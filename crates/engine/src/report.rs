@@ -74,6 +74,8 @@ pub struct Evidence {
 pub struct Finding {
     /// Cause id.
     pub cause: Cause,
+    /// The rules that found it, most confident first.
+    pub rules: Vec<String>,
     /// Confidence in `[0, 1]`.
     pub confidence: f32,
     /// One line naming the cause in the person's terms.

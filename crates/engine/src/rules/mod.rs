@@ -22,6 +22,8 @@ pub struct Rule {
 /// A finding before rendering: spans, not lines.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Draft {
+    /// The rules that argued for it (set by [`run`]).
+    pub rules: Vec<&'static str>,
     /// The cause.
     pub cause: Cause,
     /// Confidence in `[0, 1]`.
@@ -33,15 +35,31 @@ pub struct Draft {
     /// Values read from the evidence, filling the knowledge page's placeholders.
     pub values: Vec<(String, String)>,
     /// Concrete configuration changes, when the rule can name the line to change.
-    pub edits: Vec<crate::report::Edit>,
+    pub edits: Vec<DraftEdit>,
+}
+
+/// A configuration change located by the span of the line it changes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DraftEdit {
+    /// Artifact holding the line, when it was pasted.
+    pub artifact: Option<usize>,
+    /// Span of the line (or directive) to change.
+    pub span: Option<Span>,
+    /// The file, when known (else the artifact's file, if any).
+    pub file: Option<String>,
+    /// The text now.
+    pub before: String,
+    /// The text it should be.
+    pub after: String,
 }
 
 impl Draft {
     /// A draft for `cause` with a confidence and a title, no evidence yet.
     pub fn new(cause: Cause, confidence: f32, title: impl Into<String>) -> Self {
         Draft {
+            rules: Vec::new(),
             cause,
-            confidence,
+            confidence: confidence.clamp(0.0, 1.0),
             title: title.into(),
             evidence: Vec::new(),
             values: Vec::new(),
@@ -67,6 +85,24 @@ impl Draft {
             span,
             note: note.into(),
             against: true,
+        });
+        self
+    }
+
+    /// Proposes changing the pasted text at `span` of `artifact` from `before` to `after`.
+    pub fn edit(
+        &mut self,
+        artifact: usize,
+        span: Span,
+        before: impl Into<String>,
+        after: impl Into<String>,
+    ) -> &mut Self {
+        self.edits.push(DraftEdit {
+            artifact: Some(artifact),
+            span: Some(span),
+            file: None,
+            before: before.into(),
+            after: after.into(),
         });
         self
     }
@@ -98,13 +134,19 @@ pub struct DraftEvidence {
 pub fn run(model: &Model<'_>) -> Vec<Draft> {
     let mut drafts: Vec<Draft> = Vec::new();
     for rule in RULES {
+        let start = drafts.len();
         (rule.check)(model, &mut drafts);
+        for d in &mut drafts[start..] {
+            d.rules = vec![rule.id];
+            d.confidence = d.confidence.clamp(0.0, 1.0);
+        }
     }
     drafts.sort_by(|a, b| b.confidence.total_cmp(&a.confidence).then(a.cause.cmp(&b.cause)));
     let mut ranked: Vec<Draft> = Vec::new();
     for draft in drafts {
         match ranked.iter_mut().find(|r| r.cause == draft.cause) {
             Some(best) => {
+                best.rules.extend(draft.rules);
                 for e in draft.evidence {
                     if !best
                         .evidence
