@@ -613,7 +613,7 @@ fn strong_line_kind(line: &str) -> Option<Kind> {
 /// The strong kind shared by most recognised lines of a block.
 fn strong_kind(block: &[&str]) -> Option<Kind> {
     let mut counts: Vec<(Kind, usize)> = Vec::new();
-    for line in block {
+    for line in sample(block) {
         if let Some(k) = strong_line_kind(line) {
             match counts.iter_mut().find(|(c, _)| *c == k) {
                 Some((_, n)) => *n += 1,
@@ -624,9 +624,29 @@ fn strong_kind(block: &[&str]) -> Option<Kind> {
     counts.into_iter().max_by_key(|&(_, n)| n).map(|(k, _)| k)
 }
 
+/// Lines kept to judge a block's kind: all of a small block; of a large one, its head (where
+/// headers and banners are) and lines spread evenly over the rest. Scoring a bounded sample keeps
+/// classification constant per run however large the paste.
+fn sample<'a>(block: &[&'a str]) -> Vec<&'a str> {
+    const HEAD: usize = 200;
+    const SPREAD: usize = 200;
+    if block.len() <= HEAD + SPREAD {
+        return block.to_vec();
+    }
+    let rest = &block[HEAD..];
+    let step = rest.len() / SPREAD;
+    block[..HEAD]
+        .iter()
+        .copied()
+        .chain(rest.iter().step_by(step.max(1)).take(SPREAD).copied())
+        .collect()
+}
+
 /// The best kind for a block of lines and the confidence in it.
 pub fn classify_lines(block: &[&str], file: Option<&str>) -> (Kind, f32) {
     let hinted = file.and_then(file_hint_kind);
+    let sampled = sample(block);
+    let block = sampled.as_slice();
     let mut best: Option<(&KindSpec, f32)> = None;
     for spec in SPECS {
         let mut score = (spec.block)(block);

@@ -120,12 +120,34 @@ fn stderr_closed(text: &str) -> bool {
 
 /// True when `text` reads as one nginx error-log line (any form).
 pub fn is_error_line(text: &str) -> bool {
-    parse_line(text).is_some()
+    // Fast path: the file form's fixed head says enough (no need to read the message).
+    file_form_head(text).is_some() || parse_line(text).is_some()
+}
+
+/// The level of a line that starts with the file form's fixed head
+/// `YYYY/MM/DD HH:MM:SS [level] `, and the text after it.
+fn file_form_head(t: &str) -> Option<(Level, &str)> {
+    let b = t.as_bytes();
+    if b.len() < 21 || b[4] != b'/' || b[7] != b'/' || b[10] != b' ' || b[13] != b':' || b[16] != b':' {
+        return None;
+    }
+    let digits = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18];
+    if !digits.iter().all(|&i| b[i].is_ascii_digit()) {
+        return None;
+    }
+    let rest = t.get(19..)?.strip_prefix(" [")?;
+    let (level, rest) = rest.split_once("] ")?;
+    Some((Level::parse(level)?, rest))
 }
 
 /// Parses one line (or a joined multi-line entry) in any of the forms. `None` when the text
 /// is not an nginx error-log line.
 pub fn parse_line(text: &str) -> Option<ErrorEvent> {
+    // Fast path: most lines of a log are the plain file form.
+    if let Some(mut event) = parse_file_form(text) {
+        event.form = Some(LogForm::File);
+        return Some(event);
+    }
     let (inner, wrapper) = unwrap_prefixes(text);
     if let Some(event) = parse_file_form(inner) {
         let mut event = event;
@@ -147,10 +169,19 @@ pub(crate) fn unwrap_prefixes(text: &str) -> (&str, Option<LogForm>) {
     let mut t = text.trim_start_matches('\u{feff}');
     let mut wrapper = None;
     // docker compose: `web-1  | ...` or `nginx_1 | ...`
-    if let Some((name, rest)) = t.split_once(" | ").or_else(|| t.split_once(" |")) {
+    // The compose prefix is a short service name: look for its bar near the start only.
+    let head_end = (0..=t.len().min(80))
+        .rev()
+        .find(|&i| t.is_char_boundary(i))
+        .unwrap_or(0);
+    let head = t.get(..head_end).unwrap_or("");
+    if let Some(bar) = head.find(" | ").or_else(|| head.find(" |"))
+        && let (Some(name), Some(rest)) = (t.get(..bar), t.get(bar..).and_then(|r| r.strip_prefix(" |")))
+    {
+        let rest = rest.strip_prefix(' ').unwrap_or(rest);
         let name = name.trim();
         if !name.is_empty() && name.len() <= 64 && !name.contains(' ') && !name.contains('[') {
-            t = rest.strip_prefix(' ').unwrap_or(rest);
+            t = rest;
         }
     }
     // `docker logs -t` / kubectl --timestamps: RFC 3339 prefix.
@@ -222,17 +253,8 @@ pub(crate) fn strip_syslog_header(t: &str) -> Option<&str> {
 
 /// `2026/11/21 10:00:00 [error] 2211#2211: *4711 message...`
 fn parse_file_form(t: &str) -> Option<ErrorEvent> {
-    let b = t.as_bytes();
-    if b.len() < 21 || b[4] != b'/' || b[7] != b'/' || b[10] != b' ' || b[13] != b':' || b[16] != b':' {
-        return None;
-    }
-    if !b[..4].iter().all(u8::is_ascii_digit) {
-        return None;
-    }
+    let (level, rest) = file_form_head(t)?;
     let time = t.get(..19)?;
-    let rest = t.get(19..)?.strip_prefix(" [")?;
-    let (level, rest) = rest.split_once("] ")?;
-    let level = Level::parse(level)?;
     let mut event = ErrorEvent {
         time: Some(time.to_string()),
         level: Some(level),
@@ -300,24 +322,25 @@ fn parse_bare(t: &str) -> Option<ErrorEvent> {
 fn fill_body(event: &mut ErrorEvent, body: &str) {
     let (head, tail) = split_tail(body);
     if let Some(tail) = tail {
-        read_tail(event, tail);
+        let own = |v: Option<&str>| v.map(str::to_string);
+        event.client = own(tail.client);
+        event.server = own(tail.server.map(str::trim_end));
+        event.request = own(tail.request);
+        event.subrequest = own(tail.subrequest);
+        event.upstream = own(tail.upstream);
+        event.host = own(tail.host);
+        event.referrer = own(tail.referrer);
     }
     let mut head = head;
     // ` while ACTION` at the end of the head.
-    if let Some(action) = ACTIONS
-        .iter()
-        .find(|a| head.len() > a.len() + 7 && head.ends_with(*a) && head[..head.len() - a.len()].ends_with(" while "))
-    {
-        event.action = Some(action.to_string());
-        head = &head[..head.len() - action.len() - 7];
-    } else if let Some(i) = head.rfind(" while ") {
+    if let Some(i) = head.rfind(" while ") {
         let candidate = &head[i + 7..];
-        let words = candidate.split(' ').count();
-        if words <= 6
+        let known = ACTIONS.contains(&candidate);
+        let plausible = candidate.split(' ').count() <= 6
             && candidate
                 .bytes()
-                .all(|b| b.is_ascii_lowercase() || b == b' ' || b == b'-')
-        {
+                .all(|b| b.is_ascii_lowercase() || b == b' ' || b == b'-');
+        if known || plausible {
             event.action = Some(candidate.to_string());
             head = &head[..i];
         }
@@ -337,8 +360,10 @@ fn fill_body(event: &mut ErrorEvent, body: &str) {
             head = &head[..open];
         }
     }
-    // ` in FILE:LINE` of configuration errors.
-    if let Some(i) = head.rfind(" in ") {
+    // ` in FILE:LINE` of configuration errors (only where the head ends in a line number).
+    if head.ends_with(|c: char| c.is_ascii_digit())
+        && let Some(i) = head.rfind(" in ")
+    {
         let location = &head[i + 4..];
         if let Some((file, line)) = location.rsplit_once(':')
             && (file.starts_with('/') || file.contains('.'))
@@ -359,71 +384,93 @@ fn fill_body(event: &mut ErrorEvent, body: &str) {
     });
 }
 
+/// The request fields nginx appends to a line: `, client: ..., server: ..., request: "..."`.
+#[derive(Default)]
+struct Tail<'a> {
+    client: Option<&'a str>,
+    server: Option<&'a str>,
+    request: Option<&'a str>,
+    subrequest: Option<&'a str>,
+    upstream: Option<&'a str>,
+    host: Option<&'a str>,
+    referrer: Option<&'a str>,
+}
+
 /// Splits `message..., client: ..., server: ...` into head and tail, matching the tail from the
-/// right so that text inside the message cannot be taken for it.
-fn split_tail(body: &str) -> (&str, Option<&str>) {
-    for marker in [", client: ", ", resolver: ", ", upstream: \""] {
-        let mut search_end = body.len();
-        // A few candidates from the right suffice (the tail is last); more would make a line
-        // full of fake tails quadratic.
-        let mut tries = 0;
-        while let Some(i) = body[..search_end].rfind(marker) {
-            tries += 1;
-            if tries > 4 {
-                break;
+/// right so that text inside the message (FastCGI stderr) cannot be taken for it. The commas are
+/// scanned once; at most a few candidate tails are parsed per first key, so a line full of fake
+/// tails stays linear.
+fn split_tail(body: &str) -> (&str, Option<Tail<'_>>) {
+    const FIRST_KEYS: [&str; 3] = [", client: ", ", resolver: ", ", upstream: \""];
+    let mut candidates: [Vec<usize>; 3] = Default::default();
+    for (comma, _) in body.rmatch_indices(',') {
+        let rest = &body[comma..];
+        if let Some(k) = FIRST_KEYS.iter().position(|key| rest.starts_with(key))
+            && candidates[k].len() < 4
+        {
+            candidates[k].push(comma);
+        }
+    }
+    for list in &candidates {
+        for &comma in list {
+            if let Some(tail) = parse_tail(&body[comma + 2..]) {
+                return (&body[..comma], Some(tail));
             }
-            let tail = &body[i + 2..];
-            if tail_is_plausible(tail) {
-                return (&body[..i], Some(tail));
-            }
-            search_end = i;
         }
     }
     (body, None)
 }
 
-/// A tail is `key: value` pairs with known keys only.
-fn tail_is_plausible(tail: &str) -> bool {
-    let mut rest = tail;
+/// Reads a tail in one pass: `key: value` pairs with known keys only, values quoted (with `\"`
+/// escapes, closed by a quote followed by `, ` or the end) or running to the next `, `.
+fn parse_tail(text: &str) -> Option<Tail<'_>> {
+    let mut tail = Tail::default();
+    let mut rest = text;
     let mut fields = 0;
-    while !rest.is_empty() {
-        let Some((key, after)) = rest.split_once(": ") else {
-            return false;
+    loop {
+        let colon = rest.find(": ")?;
+        let key = &rest[..colon];
+        let after = &rest[colon + 2..];
+        let (value, next) = read_value(after);
+        let slot = match key {
+            "client" => &mut tail.client,
+            "server" => &mut tail.server,
+            "request" => &mut tail.request,
+            "subrequest" => &mut tail.subrequest,
+            "upstream" => &mut tail.upstream,
+            "host" => &mut tail.host,
+            "referrer" => &mut tail.referrer,
+            "resolver" | "login" => &mut None,
+            _ => return None,
         };
-        if !matches!(
-            key,
-            "client" | "server" | "request" | "subrequest" | "upstream" | "host" | "referrer" | "resolver" | "login"
-        ) {
-            return false;
-        }
-        let (_, next) = read_value(after);
+        *slot = Some(value);
         fields += 1;
         match next.strip_prefix(", ") {
-            Some(n) => rest = n,
-            None => return next.trim().is_empty() || fields > 0 && next.trim_start().is_empty(),
+            Some(n) if !n.is_empty() => rest = n,
+            _ => return (fields > 0 && next.trim().is_empty()).then_some(tail),
         }
     }
-    fields > 0
 }
 
-/// Reads one tail value: a quoted string (with `\"` escapes) or text up to `, `.
+/// Reads one tail value: a quoted string or text up to `, `. Returns the value and what follows.
 fn read_value(text: &str) -> (&str, &str) {
     if let Some(quoted) = text.strip_prefix('"') {
         let bytes = quoted.as_bytes();
         let mut i = 0;
-        while i < bytes.len() {
-            match bytes[i] {
-                b'\\' => i += 2,
-                b'"' => {
-                    // A closing quote ends the value only if the tail continues or ends here.
-                    let after = &quoted[i + 1..];
-                    if after.is_empty() || after.starts_with(", ") {
-                        return (&quoted[..i], after);
-                    }
-                    i += 1;
+        while let Some(off) = bytes[i..].iter().position(|&b| b == b'"' || b == b'\\') {
+            i += off;
+            if bytes[i] == b'\\' {
+                i += 2;
+                if i >= bytes.len() {
+                    break;
                 }
-                _ => i += 1,
+                continue;
             }
+            let after = &quoted[i + 1..];
+            if after.is_empty() || after.starts_with(", ") {
+                return (&quoted[..i], after);
+            }
+            i += 1;
         }
         (quoted, "")
     } else {
@@ -432,32 +479,6 @@ fn read_value(text: &str) -> (&str, &str) {
             Some(i) => (&text[..i], &text[i..]),
             None => (text, ""),
         }
-    }
-}
-
-fn read_tail(event: &mut ErrorEvent, tail: &str) {
-    let mut rest = tail;
-    while let Some((key, after)) = rest.split_once(": ") {
-        let (value, next) = read_value(after);
-        let value = Some(value.to_string());
-        match key {
-            "client" => event.client = value,
-            "server" => event.server = value,
-            "request" => event.request = value,
-            "subrequest" => event.subrequest = value,
-            "upstream" => event.upstream = value,
-            "host" => event.host = value,
-            "referrer" => event.referrer = value,
-            _ => {}
-        }
-        match next.strip_prefix(", ") {
-            Some(n) => rest = n,
-            None => break,
-        }
-    }
-    // `server: ,` reads as an empty value.
-    if event.server.as_deref().is_some_and(|s| s.trim().is_empty()) {
-        event.server = Some(String::new());
     }
 }
 
