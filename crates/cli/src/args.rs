@@ -6,6 +6,7 @@ use engine::{Answers, Kind, Paste};
 pub const USAGE: &str = "\
 usage:
   gateway-doctor diagnose [--json] [--answer QUESTION=VALUE]... [--kind KIND] FILE...
+  gateway-doctor triage   [--answer QUESTION=VALUE]... [FILE...]
   gateway-doctor inspect  [--json] [--kind KIND] FILE...
   gateway-doctor causes
   gateway-doctor kinds
@@ -14,6 +15,8 @@ usage:
 FILE is a paste (nginx config, logs, command output...); `-` reads stdin. One file may hold
 several artifacts: the engine splits it at shell prompts and `nginx -T` file headers.
 `--kind KIND` forces the kind of the next FILE (see `gateway-doctor kinds`).
+`triage` walks the guided questions in the terminal: answer with a number or a value; paste
+requested output followed by an empty line (or `skip`).
 Exit status: 0 when the analysis ran (findings or not), 2 on usage or read errors.";
 
 /// The subcommand.
@@ -21,6 +24,7 @@ Exit status: 0 when the analysis ran (findings or not), 2 on usage or read error
 pub enum Command {
     Diagnose,
     Inspect,
+    Triage,
     Causes,
     Kinds,
     Help,
@@ -50,6 +54,7 @@ pub fn parse(argv: &[String]) -> Result<Parsed, String> {
     let command = match first.as_str() {
         "diagnose" => Command::Diagnose,
         "inspect" => Command::Inspect,
+        "triage" => Command::Triage,
         "causes" => Command::Causes,
         "kinds" => Command::Kinds,
         "help" | "--help" | "-h" => Command::Help,
@@ -98,6 +103,9 @@ pub fn parse(argv: &[String]) -> Result<Parsed, String> {
     }
     if pending_kind.is_some() {
         return Err("--kind must be followed by a FILE".into());
+    }
+    if parsed.command == Command::Triage && parsed.inputs.iter().any(|i| i.path == "-") {
+        return Err("triage reads its answers from stdin: give FILEs, not `-`".into());
     }
     if matches!(parsed.command, Command::Diagnose | Command::Inspect) && parsed.inputs.is_empty() {
         return Err("no FILE given (use `-` for stdin)".into());

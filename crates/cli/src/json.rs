@@ -61,9 +61,48 @@ pub fn report(r: &Report) -> String {
         "artifacts": r.artifacts.iter().map(|a| artifact(a, false)).collect::<Vec<_>>(),
         "findings": findings,
         "status_seen": r.status_seen,
-        "next_question": Value::Null,
+        "platform": r.platform,
+        "next_question": r.walk.next.as_ref().map(question),
+        "walk": {
+            "steps": r.walk.steps.iter().map(step).collect::<Vec<_>>(),
+            "conclusion": r.walk.conclusion.map(|c| c.id()),
+            "overruled": r.walk.overruled,
+        },
     });
     serde_json::to_string_pretty(&v).unwrap_or_default()
+}
+
+/// The next question in the contract shape: id, text, choices (values), plus what a front end
+/// needs to ask it (labels, help, and for a request the commands and expected kinds).
+fn question(q: &engine::tree::walk::Question) -> Value {
+    json!({
+        "id": q.id,
+        "kind": q.kind,
+        "text": q.text,
+        "help": q.help,
+        "choices": q.choices.iter().map(|(v, _)| v).collect::<Vec<_>>(),
+        "labels": q.choices.iter().map(|(v, l)| json!({"value": v, "label": l})).collect::<Vec<_>>(),
+        "why": q.why,
+        "commands": q.commands.iter().map(|(k, v)| (k.clone(), json!(v))).collect::<serde_json::Map<_, _>>(),
+        "expects": q.expects,
+    })
+}
+
+/// One step of the walk with where its answer came from.
+fn step(s: &engine::tree::walk::Step) -> Value {
+    use engine::tree::walk::Source;
+    let source = match &s.source {
+        Source::Evidence {
+            artifact,
+            line,
+            text,
+            note,
+        } => json!({"type": "evidence", "artifact": artifact, "line": line, "text": text, "note": note}),
+        Source::Pasted { artifact } => json!({"type": "pasted", "artifact": artifact}),
+        Source::Person => json!({"type": "person"}),
+        Source::Skipped => json!({"type": "skipped"}),
+    };
+    json!({"node": s.node, "text": s.text, "answer": s.answer, "label": s.label, "source": source, "overrode": s.overrode})
 }
 
 /// `inspect --json`.

@@ -8,6 +8,7 @@ use std::process::ExitCode;
 mod args;
 mod json;
 mod render;
+mod triage;
 
 use args::{Command, Parsed};
 
@@ -56,6 +57,11 @@ pub fn run(parsed: Parsed, out: &mut dyn Write) -> Result<(), String> {
                 render::inspect(&artifacts)
             };
             writeln!(out, "{text}").map_err(write_err)
+        }
+        Command::Triage => {
+            let pastes = args::read_inputs(&parsed.inputs)?;
+            let stdin = std::io::stdin();
+            triage::run(pastes, parsed.answers, &mut stdin.lock(), out).map_err(write_err)
         }
         Command::Kinds => {
             for kind in engine::Kind::ALL {

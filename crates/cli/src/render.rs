@@ -54,7 +54,54 @@ pub fn report(r: &Report, pastes: &[Paste]) -> String {
     if let Some(status) = r.status_seen {
         let _ = writeln!(s, "Status the logs show: {status}");
     }
+    s.push_str(&walk(r));
     s.trim_end().to_string()
+}
+
+/// The guided triage: each step with where its answer came from, then where it ends or what it
+/// asks next.
+pub fn walk(r: &Report) -> String {
+    use engine::tree::walk::Source;
+    let mut s = String::new();
+    let w = &r.walk;
+    if w.steps.is_empty() && w.next.is_none() && w.conclusion.is_none() {
+        return s;
+    }
+    let _ = writeln!(s, "\nTriage:");
+    for step in &w.steps {
+        let from = match &step.source {
+            Source::Evidence { artifact, line, .. } => {
+                let name = r.artifacts.get(*artifact).map(|a| a.name.as_str()).unwrap_or("?");
+                format!("from {name}, line {line}")
+            }
+            Source::Pasted { .. } => "pasted".to_string(),
+            Source::Person => "your answer".to_string(),
+            Source::Skipped => "skipped".to_string(),
+        };
+        let _ = writeln!(s, "  {} -> {} ({from})", step.text, step.label);
+        if let Some(o) = &step.overrode {
+            let _ = writeln!(s, "     note: {o}");
+        }
+    }
+    if let Some(o) = &w.overruled {
+        let _ = writeln!(s, "  note: {o}");
+    }
+    match (&w.conclusion, &w.next) {
+        (Some(c), _) => {
+            let _ = writeln!(s, "  => {}: {}", c.id(), c.title());
+        }
+        (None, Some(q)) => {
+            let _ = writeln!(s, "  Next: {}", q.text);
+            for (value, label) in &q.choices {
+                let _ = writeln!(s, "    --answer {}={value}   {label}", q.id);
+            }
+            for (platform, command) in &q.commands {
+                let _ = writeln!(s, "    [{platform}] {command}");
+            }
+        }
+        (None, None) => {}
+    }
+    s
 }
 
 /// `inspect` without `--json`.

@@ -53,6 +53,63 @@ fn snapshots() {
 }
 
 #[test]
+fn every_finding_has_a_fix() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots/php-fpm-down-missing-socket");
+    let out = Command::new(env!("CARGO_BIN_EXE_gateway-doctor"))
+        .args(["diagnose", "--json", "paste-1.txt"])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let findings = v["findings"].as_array().unwrap();
+    assert!(!findings.is_empty());
+    for f in findings {
+        let fix = f["fix"].as_str().unwrap();
+        assert!(fix.len() > 40, "{}: the fix is empty or a stub: {fix:?}", f["cause"]);
+        assert!(!fix.contains("{{"), "{}: unfilled placeholder in the fix", f["cause"]);
+    }
+}
+
+#[test]
+fn triage_walks_from_answers_and_pasted_blocks() {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gateway-doctor"))
+        .arg("triage")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let input = "cdn\n2\n";
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(text.contains("Which layer made the 502 page?"), "{text}");
+    assert!(text.contains("=> other-layer-502"), "{text}");
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gateway-doctor"))
+        .args(["triage", "--answer", "layer=nginx", "--answer", "nginx-up=yes"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let line = "2026/11/21 10:00:00 [error] 1#1: *1 connect() failed (111: Connection refused) while connecting to upstream, client: 1.2.3.4, server: a, request: \"GET / HTTP/1.1\", upstream: \"http://127.0.0.1:8000/\", host: \"a\"";
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{line}\n\n").as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Paste the nginx error log lines"), "{text}");
+    assert!(
+        text.contains("from triage-1, line 1"),
+        "the pasted block answers the next questions: {text}"
+    );
+}
+
+#[test]
 fn usage_errors_exit_2() {
     let bin = env!("CARGO_BIN_EXE_gateway-doctor");
     for args in [

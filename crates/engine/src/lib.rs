@@ -29,6 +29,7 @@ pub mod report;
 pub mod rules;
 pub mod span;
 pub mod split;
+pub mod tree;
 
 use std::collections::BTreeMap;
 
@@ -116,7 +117,7 @@ pub fn inspect(pastes: &[Paste]) -> Vec<Artifact> {
 }
 
 /// The whole engine: pastes and answers in, a ranked diagnosis out.
-pub fn diagnose(pastes: &[Paste], _answers: &Answers) -> Report {
+pub fn diagnose(pastes: &[Paste], answers: &Answers) -> Report {
     let artifacts = inspect(pastes);
     let model = model::Model::build(&artifacts);
     let drafts = rules::run(&model);
@@ -155,12 +156,23 @@ pub fn diagnose(pastes: &[Paste], _answers: &Answers) -> Report {
             values: d.values,
             client_sees: d.cause.client_sees().to_string(),
         })
-        .collect();
+        .collect::<Vec<Finding>>();
+    let mut findings = findings;
+    for f in &mut findings {
+        f.fix = render_fix(f.cause, &f.values, &f.edits, platform);
+    }
+    let locate = |artifact: usize, span: Span| {
+        let paste = artifacts[artifact].paste;
+        let r = line_ref(artifact, &pastes[paste].text, &indexes[paste], span);
+        (r.line, r.text)
+    };
+    let walk = tree::walk::walk(&model, &findings, answers, &locate);
     Report {
         artifacts,
         findings,
         status_seen,
         platform: platform.map(str::to_string),
+        walk,
     }
 }
 

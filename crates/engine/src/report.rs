@@ -117,4 +117,7 @@ pub struct Report {
     pub status_seen: Option<u16>,
     /// The platform the evidence points to (`Debian/Ubuntu`, `RHEL/Fedora`, `Alpine/containers`).
     pub platform: Option<String>,
+    /// The guided triage: steps answered so far (from the evidence or the person), the next
+    /// question, and where it ends.
+    pub walk: crate::tree::walk::Walk,
 }
