@@ -1059,6 +1059,22 @@ pub struct AppEvent {
     pub detail: Vec<String>,
 }
 
+/// The outcome of a connectivity probe (`ping`, `ip neigh`, `nc -zv`, `telnet`, `traceroute`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ProbeResult {
+    /// `ping`, `ip-neigh`, `nc`, `telnet`, `traceroute`.
+    pub tool: String,
+    /// The host or address probed.
+    pub target: String,
+    /// The port, for TCP probes.
+    pub port: Option<u16>,
+    /// `reachable`, `refused`, `timeout`, `unreachable` (no answer to ARP/ICMP host unreachable),
+    /// `no-route` (network unreachable), `unknown-host`.
+    pub outcome: String,
+    /// The line that says it.
+    pub detail: String,
+}
+
 /// An HTTP error page (or its title): who made it.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ErrorPageInfo {
@@ -1206,6 +1222,7 @@ pub enum Fact {
     Setting(Setting),
     AppEvent(AppEvent),
     ErrorPage(ErrorPageInfo),
+    ProbeResult(ProbeResult),
 }
 
 impl Fact {
@@ -1255,6 +1272,7 @@ impl Fact {
             Fact::Setting(_) => "setting",
             Fact::AppEvent(_) => "app-event",
             Fact::ErrorPage(_) => "error-page",
+            Fact::ProbeResult(_) => "probe-result",
         }
     }
 }

@@ -131,6 +131,8 @@ kinds! {
     UwsgiLog = "uwsgi-log", "uWSGI log";
     /// Node.js / Express output.
     NodeLog = "node-log", "Node.js log";
+    /// Connectivity probes: `ping`, `ip neigh`, `nc -zv`, `telnet`, `traceroute`.
+    Probe = "probe", "ping / nc / telnet output";
     /// HTML of an error page (nginx, Cloudflare, load balancer) or its title.
     ErrorPage = "error-page", "error page";
     /// Anything not recognised.

@@ -103,6 +103,7 @@ fact_types! {
     Setting => Setting,
     AppEvent => AppEvent,
     ErrorPage => ErrorPageInfo,
+    ProbeResult => ProbeResult,
 }
 
 /// The joined view the rules read.

@@ -46,6 +46,7 @@ pub mod php_fpm_config;
 pub mod php_fpm_log;
 pub mod php_fpm_slowlog;
 pub mod php_version;
+pub mod probe;
 pub mod ps;
 pub mod registry;
 pub mod resolv_conf;

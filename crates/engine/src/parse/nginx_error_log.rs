@@ -65,6 +65,8 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
     let mut out = Parsed::default();
     // An entry still open because its FastCGI stderr text spans lines.
     let mut open: Option<(usize, Span, String)> = None; // (fact index, span so far, joined text)
+    // The last entry, which indented continuation lines may extend.
+    let mut wrapped: Option<(usize, Span, String)> = None;
     for line in lines(cx.text, cx.base) {
         if let Some((index, span, mut joined)) = open.take() {
             let continues = joined.len() < MAX_ENTRY_BYTES && !line.text.trim().is_empty();
@@ -87,10 +89,30 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
         }
         let text = line.text;
         if is_ignorable(text) {
+            wrapped = None;
             continue;
+        }
+        // An entry a terminal or the person wrapped onto indented lines: join and read again.
+        if let Some((index, span, joined)) = wrapped.take()
+            && text.starts_with([' ', '\t'])
+            && joined.len() < MAX_ENTRY_BYTES
+            && parse_line(text).is_none()
+        {
+            let joined = format!("{} {}", joined.trim_end(), text.trim());
+            let span = span.join(line.span);
+            if let Some(event) = parse_line(&joined) {
+                out.facts[index] = FactAt {
+                    span,
+                    fact: Fact::ErrorEvent(event),
+                };
+                wrapped = Some((index, span, joined));
+                continue;
+            }
         }
         match parse_line(text) {
             Some(event) => {
+                wrapped = (event.class != MessageClass::FastcgiStderr)
+                    .then(|| (out.facts.len(), line.span, text.to_string()));
                 let still_open = event.class == MessageClass::FastcgiStderr && !stderr_closed(text);
                 out.facts.push(FactAt {
                     span: line.span,
@@ -100,7 +122,10 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
                     open = Some((out.facts.len() - 1, line.span, text.to_string()));
                 }
             }
-            None => out.unread.push(line.span),
+            None => {
+                wrapped = None;
+                out.unread.push(line.span);
+            }
         }
     }
     out
@@ -131,8 +156,10 @@ fn file_form_head(t: &str) -> Option<(Level, &str)> {
     if b.len() < 21 || b[4] != b'/' || b[7] != b'/' || b[10] != b' ' || b[13] != b':' || b[16] != b':' {
         return None;
     }
-    let digits = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18];
-    if !digits.iter().all(|&i| b[i].is_ascii_digit()) {
+    // The date is digits; the time may be redacted (`14:MM:SS`, `XX:XX:XX`).
+    let date = [0, 1, 2, 3, 5, 6, 8, 9];
+    let time = [11, 12, 14, 15, 17, 18];
+    if !date.iter().all(|&i| b[i].is_ascii_digit()) || !time.iter().all(|&i| b[i].is_ascii_alphanumeric()) {
         return None;
     }
     let rest = t.get(19..)?.strip_prefix(" [")?;
@@ -160,7 +187,33 @@ pub fn parse_line(text: &str) -> Option<ErrorEvent> {
         }
         return Some(event);
     }
-    parse_bare(inner)
+    if let Some(event) = parse_level_form(inner).or_else(|| parse_embedded_file_form(inner)) {
+        return Some(event);
+    }
+    if let Some(event) = parse_bare(inner) {
+        return Some(event);
+    }
+    // `NGINX:  recv() failed (104: ...)`: a label the person put before the message.
+    if let Some((label, rest)) = inner.split_once(':')
+        && !label.is_empty()
+        && label.len() <= 24
+        && label
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b' ' | b'-' | b'_' | b'.'))
+        && rest.starts_with([' ', '\t'])
+    {
+        return parse_bare(rest);
+    }
+    // `upstream-sent-too-big-header-while-...`: a message turned into a slug.
+    let t = inner.trim();
+    if !t.contains(' ')
+        && t.matches('-').count() >= 3
+        && t.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
+        return parse_bare(&t.replace('-', " ")).filter(|e| e.class != MessageClass::Other);
+    }
+    None
 }
 
 /// Strips syslog / journald / docker-compose / `docker logs -t` prefixes, returning the inner
@@ -269,15 +322,58 @@ fn parse_file_form(t: &str) -> Option<ErrorEvent> {
         event.tid = Some(tid);
         rest = after;
     }
-    if let Some(after) = rest.strip_prefix('*') {
-        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
-        if digits > 0 && after.as_bytes().get(digits) == Some(&b' ') {
-            event.connection = after[..digits].parse().ok();
-            rest = &after[digits + 1..];
-        }
-    }
+    rest = strip_connection(rest, &mut event);
     fill_body(&mut event, rest);
     Some(event)
+}
+
+/// Strips `*4711 ` (the connection number; a redacted `*XXXX ` too) from the start of `rest`.
+fn strip_connection<'a>(rest: &'a str, event: &mut ErrorEvent) -> &'a str {
+    let Some(after) = rest.strip_prefix('*') else {
+        return rest;
+    };
+    let token_len = after.bytes().take_while(|b| b.is_ascii_alphanumeric()).count();
+    if token_len == 0 || token_len > 20 || after.as_bytes().get(token_len) != Some(&b' ') {
+        return rest;
+    }
+    event.connection = after[..token_len].parse().ok();
+    &after[token_len + 1..]
+}
+
+/// `[error] 1046#1046: *2094 message...`: the file form with its date cut off.
+fn parse_level_form(t: &str) -> Option<ErrorEvent> {
+    let rest = t.strip_prefix('[')?;
+    let (level, rest) = rest.split_once("] ")?;
+    let level = Level::parse(level)?;
+    let (ids, rest) = rest.split_once(": ")?;
+    let (pid, tid) = ids.split_once('#')?;
+    let mut event = ErrorEvent {
+        level: Some(level),
+        pid: pid.parse().ok(),
+        tid: tid.parse().ok(),
+        form: Some(LogForm::File),
+        ..Default::default()
+    };
+    event.pid?;
+    let rest = strip_connection(rest, &mut event);
+    fill_body(&mut event, rest);
+    Some(event)
+}
+
+/// The file form behind an unknown prefix (`pod container 2024-10-21T10:41:45Z 2024/10/21 ...`,
+/// a log shipper's fields): the first nginx timestamp within the line's first 256 bytes.
+fn parse_embedded_file_form(t: &str) -> Option<ErrorEvent> {
+    let b = t.as_bytes();
+    let limit = b.len().min(256);
+    (5..limit)
+        .filter(|&i| b[i] == b'/' && b[i - 1] != b'/')
+        .find_map(|slash| {
+            let start = slash.checked_sub(4)?;
+            if start == 0 || !t.is_char_boundary(start) || b[start - 1] != b' ' {
+                return None;
+            }
+            parse_file_form(&t[start..])
+        })
 }
 
 /// `nginx: [emerg] message in FILE:LINE`
@@ -297,11 +393,13 @@ fn parse_console_form(t: &str) -> Option<ErrorEvent> {
 /// A message without timestamp or level, accepted only when it is a known upstream template
 /// followed by the request tail or an errno, so that arbitrary prose is not taken for a log line.
 fn parse_bare(t: &str) -> Option<ErrorEvent> {
-    let t = t.trim();
+    // A line cut by the person: a trailing comma, a leading `*12 ` connection number.
+    let t = t.trim().trim_end_matches(',').trim_end();
     let mut event = ErrorEvent {
         form: Some(LogForm::Bare),
         ..Default::default()
     };
+    let t = strip_connection(t, &mut event);
     fill_body(&mut event, t);
     let has_tail = event.client.is_some() || event.upstream.is_some() || event.action.is_some();
     let strong = matches!(
@@ -343,6 +441,13 @@ fn fill_body(event: &mut ErrorEvent, body: &str) {
         if known || plausible {
             event.action = Some(candidate.to_string());
             head = &head[..i];
+        } else if let Some(action) = ACTIONS
+            .iter()
+            .find(|a| candidate.starts_with(*a) && candidate[a.len()..].starts_with([',', ';']))
+        {
+            // A tail nginx did not write (retyped, reordered): keep the phase, drop the rest.
+            event.action = Some(action.to_string());
+            head = &head[..i];
         }
     }
     // ` (NUM: TEXT)` errno at the end.
@@ -376,7 +481,16 @@ fn fill_body(event: &mut ErrorEvent, body: &str) {
         }
     }
     event.message = head.to_string();
-    let (class, target) = classify(head);
+    let (mut class, target) = classify(head);
+    // `... failed (111: ...) while connecting to upstream` in words nginx does not use (a log
+    // retyped by the person) is still a failed connect.
+    if class == MessageClass::Other
+        && event.errno.is_some()
+        && event.action.as_deref() == Some("connecting to upstream")
+        && head.ends_with("failed")
+    {
+        class = MessageClass::ConnectFailed;
+    }
     event.class = class;
     event.target = target.or_else(|| match class {
         MessageClass::ConnectFailed | MessageClass::NoLiveUpstreams => event.upstream.as_deref().map(peer_of_upstream),
@@ -781,6 +895,61 @@ mod tests {
     fn multibyte_text_in_the_timestamp_is_no_panic() {
         assert!(parse_line("2026/11/21 10:00:0é [error] 1#1: x").is_none());
         assert!(parse_line("2026/11/21 10:00:\u{feff}0 [error] 1#1: x").is_none());
+    }
+
+    #[test]
+    fn reads_lines_cut_or_redacted_by_people() {
+        let e = one(
+            "*12 connect() to unix:/var/run/php5-fpm.sock failed (13: Permission denied) while connecting to upstream",
+        );
+        assert_eq!(
+            (e.connection, e.errno, e.class),
+            (Some(12), Some(13), MessageClass::ConnectFailed)
+        );
+        let e = one(
+            "*106 connect() to unix:/var/run/x.sock failed (2: No such file or directory) while connecting to upstream,",
+        );
+        assert_eq!(e.action.as_deref(), Some("connecting to upstream"));
+        let e = one(
+            "[error] 1046#1046: *2094 upstream timed out (110: Connection timed out) while reading response header from upstream, client: 192.168.17.1, server: localhost, request: \"GET /update HTTP/1.1\", upstream: \"fastcgi://127.0.0.1:9000\", host: \"192.168.17.128\"",
+        );
+        assert_eq!((e.pid, e.class), (Some(1046), MessageClass::UpstreamTimedOut));
+        let e = one(
+            "ingress-nginx-controller-678c58d9d6-8p8vj controller 2024-10-21T10:41:45.462803094+02:00 2024/10/21 08:41:45 [crit] 165#165: *18127 SSL_do_handshake() failed (SSL: error:0A000458:SSL routines::tlsv1 unrecognized name:SSL alert number 112) while SSL handshaking to upstream, client: 185.71.112.107, server: a, request: \"GET / HTTP/1.1\", upstream: \"https://209.38.212.82:443/\", host: \"a\"",
+        );
+        assert_eq!(e.class, MessageClass::SslHandshakeFailed);
+        let e = one(
+            "2019/10/16 14:MM:SS [crit] 31375#31375: *XXXXXXXX connect() to 127.0.0.1:80 failed (99: Cannot assign requested address) while connecting to upstream",
+        );
+        assert_eq!(
+            (e.connection, e.errno, e.target.as_deref()),
+            (None, Some(99), Some("127.0.0.1:80"))
+        );
+        let e = one("NGINX:  recv() failed (104: Connection reset by peer)");
+        assert_eq!(e.class, MessageClass::RecvFailed);
+        let e = one("upstream-sent-too-big-header-while-reading-response-header-from-upstream");
+        assert_eq!(e.class, MessageClass::TooBigHeader);
+        let e = one(
+            "failed (111: connection refused) while connecting to upstream, client 172.16.238.1; upstream \"172.16.238.5:80/\"",
+        );
+        assert_eq!(e.class, MessageClass::ConnectFailed);
+    }
+
+    #[test]
+    fn joins_entries_wrapped_onto_indented_lines() {
+        let text = "2019/10/16 14:MM:SS [crit] 31375#31375: *XXXXXXXX connect() to 127.0.0.1:80 failed\n   (99: Cannot assign requested address) while connecting to upstream, \n   client: X.X.X.X, server: localhost, request: \"GET /Z/X/Y.png HTTP/2.0\", upstream: \n   \"http://127.0.0.1:80/Z/X/Y.png\", host: \"a.tile.openstreetmap.org\", referrer: \"URL\"\n";
+        let parsed = parse(&ParseContext::new(text, 0));
+        assert_eq!(parsed.facts.len(), 1, "{parsed:?}");
+        assert!(parsed.unread.is_empty(), "{parsed:?}");
+        let Fact::ErrorEvent(e) = &parsed.facts[0].fact else {
+            panic!()
+        };
+        assert_eq!(
+            (e.errno, e.action.as_deref()),
+            (Some(99), Some("connecting to upstream"))
+        );
+        assert_eq!(e.upstream.as_deref(), Some("http://127.0.0.1:80/Z/X/Y.png"));
+        assert_eq!(e.host.as_deref(), Some("a.tile.openstreetmap.org"));
     }
 
     #[test]

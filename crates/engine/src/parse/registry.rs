@@ -90,6 +90,7 @@ pub const SPECS: &[&KindSpec] = &[
     &selinux::GETSEBOOL_SPEC,
     &mac::APPARMOR_SPEC,
     &mac::AUDIT_LOG_SPEC,
+    &probe::SPEC,
     &compose_ps::SPEC,
     &docker_ps::SPEC,
     &kubectl_get::SPEC,
