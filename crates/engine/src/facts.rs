@@ -1086,6 +1086,10 @@ pub struct ErrorPageInfo {
     pub producer: String,
     /// Version shown (`nginx/1.24.0`), when any.
     pub version: Option<String>,
+    /// Why the layer answered so, when its log says (`backend_connection_closed_before_data_sent_to_client`,
+    /// an ALB's target status `-`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
 }
 
 /// An access-log entry. Values are as written (`-` stays `-`).

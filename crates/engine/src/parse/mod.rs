@@ -7,6 +7,7 @@ use crate::parse::nginx_config::ConfigFile;
 use crate::span::Span;
 
 mod app_log;
+pub mod app_server_config;
 pub mod columns;
 pub mod command_line;
 pub mod compose_file;
@@ -31,6 +32,7 @@ pub mod kernel_log;
 pub mod kube;
 pub mod kubectl_describe;
 pub mod kubectl_get;
+pub mod load_balancer_log;
 pub mod ls_listing;
 pub mod lsof;
 pub mod mac;

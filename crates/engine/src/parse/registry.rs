@@ -91,6 +91,8 @@ pub const SPECS: &[&KindSpec] = &[
     &mac::APPARMOR_SPEC,
     &mac::AUDIT_LOG_SPEC,
     &probe::SPEC,
+    &load_balancer_log::SPEC,
+    &app_server_config::SPEC,
     &compose_ps::SPEC,
     &docker_ps::SPEC,
     &kubectl_get::SPEC,
