@@ -138,7 +138,16 @@ pub fn parse_line(text: &str) -> Option<ErrorEvent> {
         }
         return Some(event);
     }
-    parse_bare(inner)
+    parse_bare(inner).or_else(|| parse_bare(strip_label(inner)?))
+}
+
+/// A person's own `NGINX:` label before a bare message (`NGINX:  recv() failed (104: ...)`),
+/// as in hand-summarised pastes; the console form `nginx: [emerg]` keeps its prefix.
+fn strip_label(t: &str) -> Option<&str> {
+    let head = t.get(..6)?;
+    let rest = t[6..].trim_start();
+    (head.eq_ignore_ascii_case("nginx:") && t.len() > 6 && t.as_bytes()[6] == b' ' && !rest.starts_with('['))
+        .then_some(rest)
 }
 
 /// Strips syslog / journald / docker-compose / `docker logs -t` prefixes, returning the inner
@@ -275,9 +284,20 @@ fn parse_console_form(t: &str) -> Option<ErrorEvent> {
 /// A message without timestamp or level, accepted only when it is a known upstream template
 /// followed by the request tail or an errno, so that arbitrary prose is not taken for a log line.
 fn parse_bare(t: &str) -> Option<ErrorEvent> {
-    let t = t.trim();
+    // A trailing comma is left when a line is cut after its `while ...` phase.
+    let mut t = t.trim().trim_end_matches(',').trim_end();
+    // The connection number survives when only the timestamp, level and pid were cut off.
+    let mut connection = None;
+    if let Some(after) = t.strip_prefix('*') {
+        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+        if digits > 0 && after.as_bytes().get(digits) == Some(&b' ') {
+            connection = after[..digits].parse().ok();
+            t = &after[digits + 1..];
+        }
+    }
     let mut event = ErrorEvent {
         form: Some(LogForm::Bare),
+        connection,
         ..Default::default()
     };
     fill_body(&mut event, t);
@@ -754,6 +774,27 @@ mod tests {
             "nginx-1  | 2026/11/21 10:00:00 [error] 29#29: *1 connect() failed (111: Connection refused) while connecting to upstream, client: 172.18.0.1, server: localhost, request: \"GET / HTTP/1.1\", upstream: \"http://127.0.0.1:3000/\", host: \"localhost\"",
         );
         assert_eq!(compose.errno, Some(111));
+    }
+
+    #[test]
+    fn reads_cut_lines_and_labelled_summaries() {
+        let cut = one(
+            "*12 connect() to unix:/var/run/php5-fpm.sock failed (13: Permission denied) while connecting to upstream",
+        );
+        assert_eq!((cut.connection, cut.errno), (Some(12), Some(13)));
+        assert_eq!(cut.target.as_deref(), Some("unix:/var/run/php5-fpm.sock"));
+        assert_eq!(cut.action.as_deref(), Some("connecting to upstream"));
+        let comma = one(
+            "*106 connect() to unix:/var/run/x.sock failed (2: No such file or directory) while connecting to upstream,",
+        );
+        assert_eq!(
+            (comma.errno, comma.action.as_deref()),
+            (Some(2), Some("connecting to upstream"))
+        );
+        let label = one("NGINX:  recv() failed (104: Connection reset by peer)");
+        assert_eq!((label.class, label.errno), (MessageClass::RecvFailed, Some(104)));
+        assert!(parse_line("nginx: the configuration file /etc/nginx/nginx.conf syntax is ok").is_none());
+        assert!(parse_line("*12 hello there").is_none());
     }
 
     #[test]
