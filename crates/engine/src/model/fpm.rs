@@ -36,6 +36,8 @@ pub struct Sign {
     pub version: Option<String>,
     /// The unit or pool named, when any (`php8.3-fpm`, `www`).
     pub name: Option<String>,
+    /// The container named, when the line is about a container.
+    pub container: Option<String>,
     /// How much it weighs.
     pub strength: Strength,
 }
@@ -49,6 +51,7 @@ impl Sign {
             endpoint: None,
             version: None,
             name: None,
+            container: None,
             strength,
         }
     }
@@ -180,9 +183,22 @@ impl<'a> Model<'a> {
         }
         for e in self.all::<FpmEvent>() {
             let error = matches!(e.level.as_deref(), Some("ERROR" | "ALERT"));
+            let bind;
             let note = match e.class {
                 FpmClass::InitializationFailed => "PHP-FPM failed to initialise: it is not running",
-                FpmClass::UnableToBind => "PHP-FPM cannot bind its listening socket, so it does not start",
+                FpmClass::UnableToBind => {
+                    let why = match e.errno {
+                        Some(98) => " (address already in use)",
+                        Some(13) => " (permission denied)",
+                        Some(2) => " (its directory does not exist)",
+                        _ => "",
+                    };
+                    bind = format!(
+                        "PHP-FPM cannot bind {}{why}, so it does not start",
+                        e.address.as_deref().unwrap_or("its listening socket")
+                    );
+                    bind.as_str()
+                }
                 FpmClass::AnotherInstance => "PHP-FPM refuses to start: another instance holds its socket",
                 FpmClass::CannotGetUid => "PHP-FPM cannot start: a user or group of the pool does not exist",
                 FpmClass::ChownFailed => "PHP-FPM cannot start: it failed to chown its socket",
@@ -192,6 +208,20 @@ impl<'a> Model<'a> {
                 _ => continue,
             };
             out.push(Sign::new(e.artifact, e.span, note, Strength::Strong));
+        }
+        for c in self.all::<Container>() {
+            let fpm = looks_like_fpm(&c.name) || c.image.as_deref().is_some_and(|i| i.contains("fpm"));
+            if fpm && !c.running && !c.status.is_empty() {
+                let mut sign = Sign::new(
+                    c.artifact,
+                    c.span,
+                    format!("the PHP-FPM container {} is not running ({})", c.name, c.status),
+                    Strength::Strong,
+                );
+                sign.container = Some(c.service.clone().unwrap_or_else(|| c.name.clone()));
+                sign.version = c.image.as_deref().and_then(php_version_in);
+                out.push(sign);
+            }
         }
         for j in self.all::<JournalEntry>() {
             let m = j.message.as_str();
@@ -333,7 +363,13 @@ impl<'a> Model<'a> {
         }
         let slow: Vec<_> = self.all::<AppEvent>().filter(|a| a.class == "slow-request").collect();
         if let Some(a) = slow.first() {
-            let frame = a.detail.first().map(|f| f.trim().to_string()).unwrap_or_default();
+            // `[0x00007f3a2c813f40] curl_exec() /path/File.php:44` → `curl_exec() /path/File.php:44`
+            let frame = a
+                .detail
+                .first()
+                .map(|f| f.trim())
+                .map(|f| f.split_once("] ").map_or(f, |(_, rest)| rest).to_string())
+                .unwrap_or_default();
             out.push(Sign::new(
                 a.artifact,
                 a.span,
@@ -389,6 +425,20 @@ impl<'a> Model<'a> {
                     Strength::Strong,
                 );
                 sign.version = php_version_in(&p.command);
+                out.push(sign);
+            }
+        }
+        for c in self.all::<Container>() {
+            let fpm = looks_like_fpm(&c.name) || c.image.as_deref().is_some_and(|i| i.contains("fpm"));
+            if fpm && c.running {
+                let mut sign = Sign::new(
+                    c.artifact,
+                    c.span,
+                    format!("the PHP-FPM container {} is running", c.name),
+                    Strength::Medium,
+                );
+                sign.container = Some(c.service.clone().unwrap_or_else(|| c.name.clone()));
+                sign.version = c.image.as_deref().and_then(php_version_in);
                 out.push(sign);
             }
         }

@@ -106,6 +106,9 @@ fn draft_for(model: &Model<'_>, dialed: &Endpoint, events: &[At<'_, ErrorEvent>]
         .find_map(|s| s.name.clone())
         .unwrap_or_else(|| model.fpm_service_name(version.as_deref()));
     d.value("fpm_service", service);
+    if let Some(c) = down.iter().find_map(|s| s.container.clone()) {
+        d.value("container", c);
+    }
     for e in events.iter().take(3) {
         d.support(e.artifact, e.span, what.clone());
     }

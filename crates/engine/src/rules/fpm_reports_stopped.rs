@@ -49,8 +49,18 @@ fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
         .find_map(|s| s.name.clone())
         .unwrap_or_else(|| model.fpm_service_name(first.version.as_deref()));
     d.value("fpm_service", service);
+    if let Some(c) = down.iter().find_map(|s| s.container.clone()) {
+        d.value("container", c);
+    }
     if let Some(v) = down.iter().find_map(|s| s.version.clone()) {
         d.value("php_version", v);
+    }
+    // Two artifacts agree (the unit or container and FPM's own log).
+    let mut artifacts: Vec<usize> = down.iter().map(|s| s.artifact).collect();
+    artifacts.sort_unstable();
+    artifacts.dedup();
+    if artifacts.len() >= 2 {
+        confidence += 0.1;
     }
     // nginx failing to connect to a FastCGI target at the same time.
     let failing: Vec<_> = model

@@ -175,6 +175,13 @@ fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
             None => {}
         }
     }
+    // The socket's directory, for a file-context fix.
+    let socket = d.values.iter().find(|(k, _)| k == "socket").map(|(_, v)| v.clone());
+    if let Some((dir, _)) = socket.as_deref().and_then(|s| s.rsplit_once('/'))
+        && !dir.is_empty()
+    {
+        d.value("file", dir);
+    }
     d.confidence = confidence.clamp(0.15, 0.97);
     out.push(d);
 }

@@ -92,6 +92,7 @@ fn draft_for(model: &Model<'_>, path: &str, events: &[At<'_, ErrorEvent>]) -> Dr
         }
     }
     let mut mode_allows = false;
+    let mut allows_at: Option<usize> = None;
     // The socket file itself.
     if let Some(f) = model.file(path).filter(|f| f.error.is_none()) {
         let mode = octal_mode(&f.mode).unwrap_or_else(|| f.mode.clone());
@@ -117,7 +118,7 @@ fn draft_for(model: &Model<'_>, path: &str, events: &[At<'_, ErrorEvent>]) -> Dr
             }
             Some(true) => {
                 mode_allows = true;
-                confidence -= 0.3;
+                allows_at = Some(against.len());
                 against.push((
                     f.artifact,
                     f.span,
@@ -149,8 +150,12 @@ fn draft_for(model: &Model<'_>, path: &str, events: &[At<'_, ErrorEvent>]) -> Dr
     if let Some((w, _)) = &who {
         for dir in model.parents_listed(path) {
             if w.may_search(&dir) == Some(false) {
-                confidence += 0.1;
+                confidence += 0.13;
                 mode_allows = false;
+                // The socket's own mode does not matter when its directory is closed.
+                if let Some(i) = allows_at.take() {
+                    against.remove(i);
+                }
                 support.push((
                     dir.artifact,
                     dir.span,
@@ -166,6 +171,9 @@ fn draft_for(model: &Model<'_>, path: &str, events: &[At<'_, ErrorEvent>]) -> Dr
                 break;
             }
         }
+    }
+    if mode_allows {
+        confidence -= 0.3;
     }
     // The pool that creates the socket.
     if let Some(p) = model.pool_serving(&dialed) {

@@ -33,10 +33,10 @@ pub const RULE: Rule = Rule {
 fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
     let lost: Vec<At<'_, ErrorEvent>> = model.lost_before_header();
     let Some(first) = lost.first() else { return };
-    let peer = Model::event_endpoint(first)
+    let known = Model::event_endpoint(first)
         .map(|e| e.to_string())
-        .or_else(|| first.upstream.clone())
-        .unwrap_or_else(|| "the backend".into());
+        .or_else(|| first.upstream.clone());
+    let peer = known.clone().unwrap_or_else(|| "the backend".into());
     let mut confidence: f32 = if lost.len() >= 3 { 0.48 } else { 0.44 };
     let what = if first.class == MessageClass::RecvFailed {
         "reset"
@@ -56,7 +56,9 @@ fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
         };
         d.support(e.artifact, e.span, note);
     }
-    d.value("upstream", peer.as_str());
+    if let Some(k) = &known {
+        d.value("upstream", k.as_str());
+    }
     d.value("status", "502");
     // A PHP fatal error on the same connection: the error alone would be a 500.
     if let Some(f) = model.events(MessageClass::FastcgiStderr).find(|f| {
