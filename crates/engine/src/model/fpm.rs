@@ -384,6 +384,30 @@ impl<'a> Model<'a> {
         out
     }
 
+    /// `Unit phpX.Y-fpm.service could not be found` for PHP `version` (any PHP-FPM unit when no
+    /// version is given): that PHP-FPM is not installed at all.
+    pub fn fpm_units_missing(&self, version: Option<&str>) -> Vec<Sign> {
+        self.services(Role::PhpFpm)
+            .filter(|s| s.active == "not-found")
+            .filter(|s| match (php_version_in(&s.unit), version) {
+                (Some(a), Some(b)) => same_version(&a, b),
+                (None, None) => true,
+                _ => false,
+            })
+            .map(|s| {
+                let mut sign = Sign::new(
+                    s.artifact,
+                    s.span,
+                    format!("{} does not exist: that PHP-FPM is not installed", s.unit),
+                    Strength::Strong,
+                );
+                sign.version = php_version_in(&s.unit);
+                sign.name = Some(s.unit.trim_end_matches(".service").to_string());
+                sign
+            })
+            .collect()
+    }
+
     /// Lines that say PHP-FPM is running (somewhere).
     pub fn fpm_up_signs(&self) -> Vec<Sign> {
         let mut out = Vec::new();

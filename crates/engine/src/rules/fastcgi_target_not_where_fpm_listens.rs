@@ -114,6 +114,7 @@ fn draft_for(model: &Model<'_>, dialed: &Endpoint, events: &[At<'_, ErrorEvent>]
             return Some(d);
         }
     }
+    let not_installed = model.fpm_units_missing(version.as_deref());
     // Something serves the dialed address: no mismatch.
     if serving
         .iter()
@@ -121,7 +122,30 @@ fn draft_for(model: &Model<'_>, dialed: &Endpoint, events: &[At<'_, ErrorEvent>]
     {
         return None;
     }
-    let best = best(&elsewhere, dialed)?;
+    let Some(best) = best(&elsewhere, dialed) else {
+        // The dialed version's unit does not exist: nginx names a PHP that is not installed.
+        let gone = not_installed.first()?;
+        if !has_events {
+            return None;
+        }
+        let path = dialed.unix_path().unwrap_or_default();
+        let mut d = Draft::new(
+            Cause::FastcgiPassMismatch,
+            0.76,
+            format!(
+                "nginx dials {path}, the socket of PHP {}, which is not installed",
+                version.as_deref().unwrap_or("?")
+            ),
+        );
+        d.value("socket", path);
+        d.value("upstream", pass_value(dialed));
+        d.value("directive", "fastcgi_pass");
+        for e in events.iter().take(2) {
+            d.support(e.artifact, e.span, format!("nginx fails to connect to {path}"));
+        }
+        d.support(gone.artifact, gone.span, gone.note.clone());
+        return Some(d);
+    };
     let mut confidence: f32 = match (has_events, best.strength) {
         (true, Strength::Strong) => 0.92,
         (true, Strength::Medium) => 0.84,
@@ -151,6 +175,11 @@ fn draft_for(model: &Model<'_>, dialed: &Endpoint, events: &[At<'_, ErrorEvent>]
     if let Some(e) = &best.endpoint {
         d.value("fpm_listen", shown(e));
         d.value("listen_address", pass_value(e));
+    } else if let (Some(path), Some(old), Some(new)) = (dialed.unix_path(), &version, &best.version)
+        && path.contains(old.as_str())
+    {
+        // Packages name the socket after the version: the running one's is very likely this.
+        d.value("listen_address", format!("unix:{}", path.replace(old.as_str(), new)));
     }
     if let Some(v) = best.version.clone().or_else(|| {
         best.endpoint
@@ -199,6 +228,10 @@ fn draft_for(model: &Model<'_>, dialed: &Endpoint, events: &[At<'_, ErrorEvent>]
             d.value("group_name", g.name.as_str());
         }
         break;
+    }
+    if let Some(gone) = not_installed.first() {
+        confidence += 0.04;
+        d.support(gone.artifact, gone.span, gone.note.clone());
     }
     let mut shown_signs = 0;
     for s in &elsewhere {

@@ -21,6 +21,7 @@ pub mod mac_denial_for_nginx;
 pub mod missing_socket_names_php_version;
 pub mod tcp_connect_eacces;
 pub mod terminate_timeout_below_read_timeout;
+pub mod unix_eacces_despite_open_mode;
 pub mod unix_socket_eacces;
 pub mod unix_socket_eagain;
 pub mod unix_socket_missing;
@@ -198,6 +199,7 @@ pub const RULES: &[&Rule] = &[
     &mac_denial_for_nginx::RULE,
     &tcp_connect_eacces::RULE,
     &httpd_network_boolean_off::RULE,
+    &unix_eacces_despite_open_mode::RULE,
     &fpm_execution_timed_out::RULE,
     &terminate_timeout_below_read_timeout::RULE,
     &unix_socket_eagain::RULE,

@@ -155,6 +155,15 @@ fn draft_for(model: &Model<'_>, path: &str, events: &[At<'_, ErrorEvent>]) -> Dr
             );
         }
     }
+    // The unit of that version does not exist: nothing to start, the path is wrong.
+    if let Some(gone) = model.fpm_units_missing(version.as_deref()).first() {
+        confidence -= 0.3;
+        d.against(
+            gone.artifact,
+            gone.span,
+            format!("{}: nginx names the wrong PHP", gone.note),
+        );
+    }
     // Another fastcgi_pass dials a socket of another PHP version: a leftover after an upgrade.
     if let Some(v) = &version {
         for t in model.targets() {
