@@ -19,6 +19,7 @@ pub mod host_resources_exhausted;
 pub mod httpd_network_boolean_off;
 pub mod mac_denial_for_nginx;
 pub mod missing_socket_names_php_version;
+pub mod primary_script_unknown;
 pub mod tcp_connect_eacces;
 pub mod terminate_timeout_below_read_timeout;
 pub mod unix_eacces_despite_open_mode;
@@ -194,6 +195,7 @@ pub const RULES: &[&Rule] = &[
     &fpm_reports_stopped::RULE,
     &fastcgi_target_not_where_fpm_listens::RULE,
     &missing_socket_names_php_version::RULE,
+    &primary_script_unknown::RULE,
     &unix_socket_eacces::RULE,
     &fpm_socket_owner_config::RULE,
     &mac_denial_for_nginx::RULE,
