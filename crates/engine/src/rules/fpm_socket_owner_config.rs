@@ -107,6 +107,20 @@ fn draft_for(model: &Model<'_>, p: &crate::model::At<'_, FpmPool>) -> Option<Dra
             )
         }
         (owner, group, None) => {
+            // With nginx's user unknown this is only a hint: give it when the paste is about the
+            // socket's ownership (only those settings shown) or nginx was refused a socket.
+            let about_ownership = p.settings.iter().all(|(k, _)| {
+                matches!(
+                    k.as_str(),
+                    "listen" | "listen.owner" | "listen.group" | "listen.mode" | "user" | "group"
+                )
+            });
+            let refused = model
+                .events(crate::facts::MessageClass::ConnectFailed)
+                .any(|e| e.errno == Some(13) && e.target.as_deref().is_some_and(|t| t.starts_with("unix:")));
+            if !about_ownership && !refused {
+                return None;
+            }
             let given = format!("{}:{}", owner.unwrap_or("root"), group.or(owner).unwrap_or("root"));
             (
                 0.3,
