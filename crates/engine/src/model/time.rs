@@ -80,6 +80,28 @@ pub fn close(a: Option<&str>, b: Option<&str>, within: i64) -> bool {
     }
 }
 
+/// The first item whose timestamp is at most `within` seconds from one of `moments`: each time is
+/// read once and the moments are searched sorted, so long logs stay linear-logarithmic.
+pub fn first_near<T>(
+    items: &[T],
+    time_of: impl Fn(&T) -> Option<&str>,
+    moments: impl IntoIterator<Item = Option<String>>,
+    within: i64,
+) -> Option<&T> {
+    let mut m: Vec<i64> = moments.into_iter().flatten().filter_map(|t| seconds(&t)).collect();
+    if m.is_empty() {
+        return None;
+    }
+    m.sort_unstable();
+    items.iter().find(|item| {
+        let Some(t) = time_of(item).and_then(seconds) else {
+            return false;
+        };
+        let i = m.partition_point(|&x| x < t - within);
+        m.get(i).is_some_and(|&x| x <= t + within)
+    })
+}
+
 fn month_number(m: &str) -> Option<i64> {
     const MONTHS: [&str; 12] = [
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
@@ -125,6 +147,10 @@ mod tests {
         assert_eq!(duration_secs("1m30s"), Some(90));
         assert_eq!(duration_secs("500ms"), Some(0));
         assert_eq!(duration_secs("abc"), None);
+        let lines = ["2025/03/14 09:10:00", "2025/03/14 09:12:42"];
+        let moments = vec![Some("14-Mar-2025 09:12:41".to_string()), None];
+        assert_eq!(first_near(&lines, |l| Some(*l), moments.clone(), 3), Some(&lines[1]));
+        assert_eq!(first_near(&lines[..1], |l| Some(*l), moments, 3), None);
         assert_eq!(duration_secs(""), None);
     }
 }

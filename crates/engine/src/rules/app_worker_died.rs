@@ -21,7 +21,7 @@
 
 use crate::cause::Cause;
 use crate::facts::{AppEvent, KernelEvent};
-use crate::model::time::close;
+use crate::model::time::first_near;
 use crate::model::{At, Model};
 use crate::rules::{Draft, Rule};
 
@@ -104,11 +104,12 @@ fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
             format!("the app's error before it died: {}", x.message),
         );
     }
-    let near = lost.iter().find(|l| {
-        deaths
-            .iter()
-            .any(|(a, _)| close(l.time.as_deref(), a.time.as_deref(), 3))
-    });
+    let near = first_near(
+        &lost,
+        |l| l.time.as_deref(),
+        deaths.iter().map(|(a, _)| a.time.clone()),
+        3,
+    );
     if let Some(l) = near.or(lost.first()) {
         confidence += if near.is_some() { 0.4 } else { 0.36 };
         d.support(

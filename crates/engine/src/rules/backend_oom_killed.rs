@@ -21,7 +21,7 @@
 use crate::cause::Cause;
 use crate::facts::{AppEvent, FpmClass, FpmEvent, KernelEvent, MemoryUsage, OomKill};
 use crate::model::Model;
-use crate::model::time::close;
+use crate::model::time::first_near;
 use crate::rules::{Draft, Rule};
 use crate::span::Span;
 
@@ -123,9 +123,7 @@ fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
         d.support(*a, *s, n.clone());
     }
     let lost = model.lost_before_header();
-    let near = lost
-        .iter()
-        .find(|l| kills.iter().any(|k| close(l.time.as_deref(), k.3.as_deref(), 3)));
+    let near = first_near(&lost, |l| l.time.as_deref(), kills.iter().map(|k| k.3.clone()), 3);
     if let Some(l) = near.or(lost.first()) {
         confidence += if near.is_some() { 0.2 } else { 0.17 };
         d.support(

@@ -19,7 +19,7 @@
 
 use crate::cause::Cause;
 use crate::facts::{FpmClass, FpmEvent, KernelEvent};
-use crate::model::time::close;
+use crate::model::time::first_near;
 use crate::model::{At, Model};
 use crate::rules::{Draft, Rule};
 
@@ -90,11 +90,12 @@ fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
         .into_iter()
         .filter(|e| model.is_php_event(e) || e.upstream.is_none())
         .collect();
-    let near = lost.iter().find(|l| {
-        crashes
-            .iter()
-            .any(|(c, _)| close(l.time.as_deref(), c.time.as_deref(), 3))
-    });
+    let near = first_near(
+        &lost,
+        |l| l.time.as_deref(),
+        crashes.iter().map(|(c, _)| c.time.clone()),
+        3,
+    );
     if let Some(l) = near.or(lost.first()) {
         confidence += if near.is_some() { 0.28 } else { 0.24 };
         d.support(

@@ -21,7 +21,7 @@
 use crate::cause::Cause;
 use crate::facts::{ErrorEvent, FpmClass, FpmEvent, FpmPool, MessageClass};
 use crate::model::events::status_of;
-use crate::model::time::{close, duration_secs};
+use crate::model::time::{duration_secs, first_near};
 use crate::model::{At, Model};
 use crate::rules::{Draft, Rule};
 
@@ -107,9 +107,12 @@ fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
         .into_iter()
         .filter(|e| model.is_php_event(e) || e.upstream.is_none())
         .collect();
-    let near = lost
-        .iter()
-        .find(|e| timed_out.iter().any(|t| close(e.time.as_deref(), t.time.as_deref(), 3)));
+    let near = first_near(
+        &lost,
+        |e| e.time.as_deref(),
+        timed_out.iter().map(|t| t.time.clone()),
+        3,
+    );
     if let Some(e) = near.or(lost.first()) {
         confidence += if near.is_some() { 0.15 } else { 0.11 };
         let when = if near.is_some() { " in the same moment" } else { "" };
