@@ -2,13 +2,17 @@
 //!
 //! Rules read facts through [`Model::all`] (every fact of one type, located) and through the
 //! joins in the submodules, which answer the cross-artifact questions (what listens where, who owns a
-//! socket, which pool serves an address...).
+//! socket, which pool serves an address...). `fpm` answers the PHP-FPM questions (is a line about
+//! FastCGI, is FPM down or up, where does it listen instead); `time` compares log timestamps; `access` reads file modes against the nginx user.
 
+pub mod access;
 pub mod backends;
 pub mod endpoints;
 pub mod events;
+pub mod fpm;
 pub mod nginx;
 pub mod platform;
+pub mod time;
 
 use crate::facts::*;
 use crate::report::Artifact;

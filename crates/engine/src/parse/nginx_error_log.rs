@@ -892,6 +892,27 @@ mod tests {
     }
 
     #[test]
+    fn reads_cut_lines_and_labelled_summaries() {
+        let cut = one(
+            "*12 connect() to unix:/var/run/php5-fpm.sock failed (13: Permission denied) while connecting to upstream",
+        );
+        assert_eq!((cut.connection, cut.errno), (Some(12), Some(13)));
+        assert_eq!(cut.target.as_deref(), Some("unix:/var/run/php5-fpm.sock"));
+        assert_eq!(cut.action.as_deref(), Some("connecting to upstream"));
+        let comma = one(
+            "*106 connect() to unix:/var/run/x.sock failed (2: No such file or directory) while connecting to upstream,",
+        );
+        assert_eq!(
+            (comma.errno, comma.action.as_deref()),
+            (Some(2), Some("connecting to upstream"))
+        );
+        let label = one("NGINX:  recv() failed (104: Connection reset by peer)");
+        assert_eq!((label.class, label.errno), (MessageClass::RecvFailed, Some(104)));
+        assert!(parse_line("nginx: the configuration file /etc/nginx/nginx.conf syntax is ok").is_none());
+        assert!(parse_line("*12 hello there").is_none());
+    }
+
+    #[test]
     fn multibyte_text_in_the_timestamp_is_no_panic() {
         assert!(parse_line("2026/11/21 10:00:0é [error] 1#1: x").is_none());
         assert!(parse_line("2026/11/21 10:00:\u{feff}0 [error] 1#1: x").is_none());

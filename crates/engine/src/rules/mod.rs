@@ -5,7 +5,28 @@ use crate::cause::Cause;
 use crate::model::Model;
 use crate::span::Span;
 
-pub mod php_fpm_down;
+pub mod app_worker_died;
+pub mod backend_oom_killed;
+pub mod fastcgi_connection_refused;
+pub mod fastcgi_target_not_where_fpm_listens;
+pub mod fpm_child_crashed;
+pub mod fpm_execution_timed_out;
+pub mod fpm_listen_queue_full;
+pub mod fpm_max_children_reached;
+pub mod fpm_reports_stopped;
+pub mod fpm_socket_owner_config;
+pub mod host_resources_exhausted;
+pub mod httpd_network_boolean_off;
+pub mod mac_denial_for_nginx;
+pub mod missing_socket_names_php_version;
+pub mod primary_script_unknown;
+pub mod tcp_connect_eacces;
+pub mod terminate_timeout_below_read_timeout;
+pub mod unix_eacces_despite_open_mode;
+pub mod unix_socket_eacces;
+pub mod unix_socket_eagain;
+pub mod unix_socket_missing;
+pub mod upstream_closed_mid_header;
 
 /// A rule: its id, the cause it argues for, its documentation, and its check.
 pub struct Rule {
@@ -168,4 +189,27 @@ pub fn run(model: &Model<'_>) -> Vec<Draft> {
 }
 
 /// Every rule, in the order they run.
-pub const RULES: &[&Rule] = &[&php_fpm_down::RULE];
+pub const RULES: &[&Rule] = &[
+    &unix_socket_missing::RULE,
+    &fastcgi_connection_refused::RULE,
+    &fpm_reports_stopped::RULE,
+    &fastcgi_target_not_where_fpm_listens::RULE,
+    &missing_socket_names_php_version::RULE,
+    &primary_script_unknown::RULE,
+    &unix_socket_eacces::RULE,
+    &fpm_socket_owner_config::RULE,
+    &mac_denial_for_nginx::RULE,
+    &tcp_connect_eacces::RULE,
+    &httpd_network_boolean_off::RULE,
+    &unix_eacces_despite_open_mode::RULE,
+    &fpm_execution_timed_out::RULE,
+    &terminate_timeout_below_read_timeout::RULE,
+    &unix_socket_eagain::RULE,
+    &fpm_max_children_reached::RULE,
+    &fpm_listen_queue_full::RULE,
+    &fpm_child_crashed::RULE,
+    &app_worker_died::RULE,
+    &upstream_closed_mid_header::RULE,
+    &backend_oom_killed::RULE,
+    &host_resources_exhausted::RULE,
+];
