@@ -170,6 +170,50 @@ fn file_form_head(t: &str) -> Option<(Level, &str)> {
 /// Parses one line (or a joined multi-line entry) in any of the forms. `None` when the text
 /// is not an nginx error-log line.
 pub fn parse_line(text: &str) -> Option<ErrorEvent> {
+    let event = parse_line_as_written(text);
+    // A file-form line whose pid could not be read, or a message of no known class, may have
+    // been re-spaced.
+    let clean = event
+        .as_ref()
+        .is_some_and(|e| e.class != MessageClass::Other && (e.pid.is_some() || e.form != Some(LogForm::File)));
+    if clean {
+        return event;
+    }
+    // A line re-spaced by a translation tool or a word processor (`1706 # 1706: * 795218
+    // connect () to unix: /run/x.sock`): read it again with nginx's own spacing.
+    match respaced(text) {
+        Some(fixed) => parse_line_as_written(&fixed)
+            .filter(|e| e.class != MessageClass::Other)
+            .or(event),
+        None => event,
+    }
+}
+
+/// `text` with the spacing nginx writes restored, when something was re-spaced.
+fn respaced(text: &str) -> Option<String> {
+    static RESPACE: std::sync::LazyLock<[(regex::Regex, &str); 6]> = std::sync::LazyLock::new(|| {
+        let re = |p: &str| regex::Regex::new(p).expect("valid regex");
+        [
+            (re(r"(\d) # (\d)"), "$1#$2"),
+            (re(r"\* (\d)"), "*$1"),
+            (re(r"\b([a-z_0-9]+) \(\)"), "$1()"),
+            (re(r"\bunix: /"), "unix:/"),
+            (re(r"([a-z]): // "), "$1://"),
+            (re(r"HTTP / (\d)"), "HTTP/$1"),
+        ]
+    });
+    if !(text.contains(" # ") || text.contains("* ") || text.contains(" ()") || text.contains(": /")) {
+        return None;
+    }
+    let mut fixed = text.to_string();
+    for (pattern, replacement) in RESPACE.iter() {
+        fixed = pattern.replace_all(&fixed, *replacement).into_owned();
+    }
+    (fixed != text).then_some(fixed)
+}
+
+/// Parses one line in any of the forms, as written.
+fn parse_line_as_written(text: &str) -> Option<ErrorEvent> {
     // Fast path: most lines of a log are the plain file form.
     if let Some(mut event) = parse_file_form(text) {
         event.form = Some(LogForm::File);
@@ -954,6 +998,18 @@ mod tests {
             "failed (111: connection refused) while connecting to upstream, client 172.16.238.1; upstream \"172.16.238.5:80/\"",
         );
         assert_eq!(e.class, MessageClass::ConnectFailed);
+    }
+
+    #[test]
+    fn reads_lines_a_translator_re_spaced() {
+        let e = one(
+            "2019/02/07 06:26:30 [crit] 1706 # 1706: * 795218 connect () to unix: /run/php70-fpm.sock failed (2: No such file or directory) while connecting to upstream, client: Upstream: \"fastcgi: // unix: /run/php70-fpm.sock:\", host: \"127.0.0.1\"",
+        );
+        assert_eq!(
+            (e.pid, e.connection, e.class, e.errno),
+            (Some(1706), Some(795218), MessageClass::ConnectFailed, Some(2))
+        );
+        assert_eq!(e.target.as_deref(), Some("unix:/run/php70-fpm.sock"));
     }
 
     #[test]
