@@ -5,10 +5,13 @@
 //! socket, which pool serves an address...).
 
 pub mod backends;
+pub mod containers;
 pub mod endpoints;
 pub mod events;
 pub mod nginx;
 pub mod platform;
+pub mod reach;
+pub mod versions;
 
 use crate::facts::*;
 use crate::report::Artifact;

@@ -138,7 +138,7 @@ pub fn parse_line(text: &str) -> Option<ErrorEvent> {
         }
         return Some(event);
     }
-    parse_bare(inner)
+    parse_level_form(inner.trim_start()).or_else(|| parse_bare(inner))
 }
 
 /// Strips syslog / journald / docker-compose / `docker logs -t` prefixes, returning the inner
@@ -238,6 +238,31 @@ fn parse_file_form(t: &str) -> Option<ErrorEvent> {
         level: Some(level),
         ..Default::default()
     };
+    fill_after_level(&mut event, rest);
+    Some(event)
+}
+
+/// `[error] 1046#1046: *2094 message...`: a file line whose timestamp was cut off. The
+/// `pid#tid: ` is required so that prose starting with `[error]` is not taken for a log line.
+fn parse_level_form(t: &str) -> Option<ErrorEvent> {
+    let (level, rest) = t.strip_prefix('[')?.split_once("] ")?;
+    let level = Level::parse(level)?;
+    let (ids, _) = rest.split_once(": ")?;
+    let (pid, tid) = ids.split_once('#')?;
+    if pid.parse::<u32>().is_err() || tid.parse::<u32>().is_err() {
+        return None;
+    }
+    let mut event = ErrorEvent {
+        level: Some(level),
+        form: Some(LogForm::Bare),
+        ..Default::default()
+    };
+    fill_after_level(&mut event, rest);
+    Some(event)
+}
+
+/// Reads `pid#tid: *conn message...` after the level.
+fn fill_after_level(event: &mut ErrorEvent, rest: &str) {
     let mut rest = rest;
     if let Some((ids, after)) = rest.split_once(": ")
         && let Some((pid, tid)) = ids.split_once('#')
@@ -254,8 +279,7 @@ fn parse_file_form(t: &str) -> Option<ErrorEvent> {
             rest = &after[digits + 1..];
         }
     }
-    fill_body(&mut event, rest);
-    Some(event)
+    fill_body(event, rest);
 }
 
 /// `nginx: [emerg] message in FILE:LINE`
@@ -362,7 +386,8 @@ fn fill_body(event: &mut ErrorEvent, body: &str) {
 /// Splits `message..., client: ..., server: ...` into head and tail, matching the tail from the
 /// right so that text inside the message cannot be taken for it.
 fn split_tail(body: &str) -> (&str, Option<&str>) {
-    for marker in [", client: ", ", resolver: ", ", upstream: \""] {
+    // `, context: ngx.timer` (OpenResty) comes before `, client:`, so it is tried first.
+    for marker in [", context: ", ", client: ", ", resolver: ", ", upstream: \""] {
         let mut search_end = body.len();
         // A few candidates from the right suffice (the tail is last); more would make a line
         // full of fake tails quadratic.
@@ -392,7 +417,16 @@ fn tail_is_plausible(tail: &str) -> bool {
         };
         if !matches!(
             key,
-            "client" | "server" | "request" | "subrequest" | "upstream" | "host" | "referrer" | "resolver" | "login"
+            "client"
+                | "server"
+                | "request"
+                | "subrequest"
+                | "upstream"
+                | "host"
+                | "referrer"
+                | "resolver"
+                | "login"
+                | "context"
         ) {
             return false;
         }
@@ -754,6 +788,28 @@ mod tests {
             "nginx-1  | 2026/11/21 10:00:00 [error] 29#29: *1 connect() failed (111: Connection refused) while connecting to upstream, client: 172.18.0.1, server: localhost, request: \"GET / HTTP/1.1\", upstream: \"http://127.0.0.1:3000/\", host: \"localhost\"",
         );
         assert_eq!(compose.errno, Some(111));
+    }
+
+    #[test]
+    fn reads_lines_without_timestamp_and_openresty_context_tails() {
+        let cut = one(
+            "[error] 1046#1046: *2094 upstream timed out (110: Connection timed out) while reading response header from upstream, client: 192.168.17.1, server: localhost, request: \"GET /update HTTP/1.1\", upstream: \"fastcgi://127.0.0.1:9000\", host: \"192.168.17.128\"",
+        );
+        assert_eq!(cut.class, MessageClass::UpstreamTimedOut);
+        assert_eq!(
+            (cut.level, cut.pid, cut.connection),
+            (Some(Level::Error), Some(1046), Some(2094))
+        );
+        assert_eq!(cut.errno, Some(110));
+        assert_eq!(cut.upstream.as_deref(), Some("fastcgi://127.0.0.1:9000"));
+        assert!(parse_line("[error] the backend is down, see below").is_none());
+        let timer = one(
+            "2016/08/04 19:39:38 [error] 3475351#0: connect() to [2001:590:1c09:18a::201a]:80 failed (101: Network is unreachable), context: ngx.timer, client: 113.103.62.33, server: 0.0.0.0:443",
+        );
+        assert_eq!(timer.errno, Some(101));
+        assert_eq!(timer.class, MessageClass::ConnectFailed);
+        assert_eq!(timer.target.as_deref(), Some("[2001:590:1c09:18a::201a]:80"));
+        assert_eq!(timer.client.as_deref(), Some("113.103.62.33"));
     }
 
     #[test]

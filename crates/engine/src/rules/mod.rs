@@ -5,7 +5,22 @@ use crate::cause::Cause;
 use crate::model::Model;
 use crate::span::Span;
 
+pub mod address_in_use;
+pub mod backend_unit_not_running;
+pub mod connect_refused;
+pub mod container_backend_loopback;
+pub mod container_loopback;
+pub mod container_name_unresolved;
+pub mod dns_name_unresolved;
+pub mod dns_stale_address;
+pub mod firewall_blocks_port;
+pub mod keepalive_reset;
+pub mod kube_no_endpoints;
+pub mod no_live_upstreams;
+pub mod no_route_to_backend;
 pub mod php_fpm_down;
+pub mod read_timeout;
+pub mod read_timeout_wrong_module;
 
 /// A rule: its id, the cause it argues for, its documentation, and its check.
 pub struct Rule {
@@ -168,4 +183,21 @@ pub fn run(model: &Model<'_>) -> Vec<Draft> {
 }
 
 /// Every rule, in the order they run.
-pub const RULES: &[&Rule] = &[&php_fpm_down::RULE];
+pub const RULES: &[&Rule] = &[
+    &php_fpm_down::RULE,
+    &address_in_use::RULE,
+    &backend_unit_not_running::RULE,
+    &connect_refused::RULE,
+    &container_backend_loopback::RULE,
+    &container_loopback::RULE,
+    &container_name_unresolved::RULE,
+    &dns_name_unresolved::RULE,
+    &dns_stale_address::RULE,
+    &firewall_blocks_port::RULE,
+    &keepalive_reset::RULE,
+    &kube_no_endpoints::RULE,
+    &no_live_upstreams::RULE,
+    &no_route_to_backend::RULE,
+    &read_timeout::RULE,
+    &read_timeout_wrong_module::RULE,
+];

@@ -1,0 +1,200 @@
+//! `service-has-no-ready-endpoints`: the Kubernetes Service behind the ingress has no ready
+//! endpoint, or sends traffic to a port the pods do not listen on.
+//!
+//! ## What it looks for
+//! ingress-nginx's `Service "ns/name" does not have any active Endpoint`; `kubectl get
+//! endpoints` with `<none>` (or `subsets: []` in YAML); `kubectl describe svc` with `Endpoints:
+//! <none>`. Then the pods: not Ready (`0/1`), `CrashLoopBackOff`, `Error`, `Pending` (why there
+//! are no endpoints), or Running and Ready while the endpoints are empty (the Service's selector
+//! matches no pod). And the Service's `TargetPort` against the pods' container `Port` (traffic
+//! sent to a port nothing listens on: `connect() failed (111)` to the pod IP).
+//!
+//! ## Why it matters
+//! With no ready endpoint, ingress-nginx has nowhere to send the request and serves its default
+//! backend (503), or, with a stale endpoint list, nginx gets connection refused (502). A wrong
+//! `targetPort` gives 502 for every request even though the pods are healthy.
+//!
+//! ## Weakened by
+//! Endpoints listed with addresses (then the Service has endpoints; a refusal is upstream-down
+//! or a port mismatch).
+
+use crate::cause::Cause;
+use crate::facts::*;
+use crate::model::{At, Model};
+use crate::rules::{Draft, Rule};
+
+/// The rule.
+pub const RULE: Rule = Rule {
+    id: "service-has-no-ready-endpoints",
+    cause: Cause::KubernetesNoEndpoints,
+    doc: "ingress-nginx reports a Service without active endpoints, kubectl shows <none>/empty subsets, pods not ready, or the Service targetPort differs from the container port",
+    check,
+};
+
+fn field<'a>(o: &'a KubeObject, key: &str) -> Option<&'a str> {
+    o.fields.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+}
+
+/// True when an endpoints listing or describe shows no address.
+fn empty_endpoints(o: &KubeObject) -> bool {
+    let empty = |v: &str| {
+        let v = v.trim();
+        v.is_empty() || v == "<none>" || v == "[]" || v == "<unset>"
+    };
+    match o.object.as_str() {
+        "endpoints" | "endpointslice" => {
+            field(o, "ENDPOINTS").is_some_and(empty)
+                || field(o, "subsets").is_some_and(empty)
+                || field(o, "Subsets").is_some_and(empty)
+                || (field(o, "ENDPOINTS").is_none()
+                    && field(o, "subsets").is_none()
+                    && field(o, "Subsets.Addresses").is_some_and(empty))
+        }
+        "service" => field(o, "Endpoints").is_some_and(empty),
+        _ => false,
+    }
+}
+
+/// The port number of `3000/TCP`, `http  80/TCP`, `8080`.
+fn port_of(v: &str) -> Option<u16> {
+    v.split_whitespace()
+        .rev()
+        .find_map(|w| w.split('/').next().and_then(|p| p.parse().ok()))
+}
+
+fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
+    let objects: Vec<At<'_, KubeObject>> = model.all::<KubeObject>().collect();
+    let controller = model
+        .all::<ControllerEvent>()
+        .find(|c| c.service_without_endpoints.is_some());
+    let empty: Vec<_> = objects.iter().filter(|o| empty_endpoints(o)).collect();
+    let pods: Vec<_> = objects.iter().filter(|o| o.object == "pod").collect();
+    let not_ready: Vec<_> = pods
+        .iter()
+        .filter(|p| {
+            let status = field(p, "STATUS").or(field(p, "Status")).unwrap_or("");
+            let ready = field(p, "READY").map(|r| {
+                let (a, b) = r.split_once('/').unwrap_or((r, r));
+                a == b && a != "0"
+            });
+            let cond = field(p, "Conditions.Ready").map(|r| r == "True");
+            matches!(
+                status,
+                "CrashLoopBackOff"
+                    | "Error"
+                    | "Pending"
+                    | "ImagePullBackOff"
+                    | "ErrImagePull"
+                    | "OOMKilled"
+                    | "Terminating"
+                    | "CreateContainerConfigError"
+            ) || ready == Some(false)
+                || cond == Some(false)
+        })
+        .collect();
+    // Service targetPort against the pods' container ports.
+    let service = objects
+        .iter()
+        .find(|o| o.object == "service" && field(o, "TargetPort").is_some());
+    let container_ports: Vec<(u16, &At<'_, KubeObject>)> = pods
+        .iter()
+        .flat_map(|p| {
+            p.fields
+                .iter()
+                .filter(|(k, _)| k.starts_with("Containers.") && k.ends_with(".Port"))
+                .filter_map(move |(_, v)| port_of(v).map(|n| (n, *p)))
+        })
+        .collect();
+    let port_mismatch = service.and_then(|s| {
+        let target = field(s, "TargetPort").and_then(port_of)?;
+        (!container_ports.is_empty() && !container_ports.iter().any(|(p, _)| *p == target))
+            .then(|| (s, target, container_ports[0]))
+    });
+
+    if controller.is_none() && empty.is_empty() && port_mismatch.is_none() {
+        return;
+    }
+    let svc_name = controller
+        .and_then(|c| c.service_without_endpoints.clone())
+        .or_else(|| empty.first().map(|o| o.name.clone()))
+        .or_else(|| service.map(|s| s.name.clone()))
+        .unwrap_or_default();
+    let (namespace, short) = match svc_name.split_once('/') {
+        Some((ns, n)) => (Some(ns.to_string()), n.to_string()),
+        None => (
+            empty
+                .first()
+                .and_then(|o| o.namespace.clone())
+                .or_else(|| service.and_then(|s| s.namespace.clone())),
+            svc_name.clone(),
+        ),
+    };
+    let mut conf: f32 = if controller.is_some() { 0.85 } else { 0.78 };
+    let mut d = Draft::new(
+        Cause::KubernetesNoEndpoints,
+        conf,
+        format!("The Service {short} has no ready endpoints: ingress-nginx has no pod to send requests to"),
+    );
+    d.value("k8s_service", short.clone());
+    if let Some(ns) = &namespace {
+        d.value("namespace", ns.clone());
+    }
+    if let Some(c) = controller {
+        d.support(
+            c.artifact,
+            c.span,
+            format!("the ingress controller finds no ready endpoint for {svc_name}"),
+        );
+        d.value("status", "503");
+    }
+    for o in empty.iter().take(2) {
+        if controller.is_some() {
+            conf += 0.05;
+        }
+        d.support(o.artifact, o.span, format!("{} {} lists no address", o.object, o.name));
+    }
+    if controller.is_some() && !empty.is_empty() {
+        conf += 0.03;
+    }
+    if let Some(p) = not_ready.first() {
+        conf += 0.1;
+        let status = field(p, "STATUS").or(field(p, "Status")).unwrap_or("not ready");
+        d.support(
+            p.artifact,
+            p.span,
+            format!(
+                "pod {} is {status} and not Ready: it is left out of the endpoints",
+                p.name
+            ),
+        );
+        d.title = format!("The pods of {short} are not Ready ({status}), so the Service has no endpoints");
+    } else if !pods.is_empty() && !empty.is_empty() {
+        conf += 0.08;
+        let p = pods[0];
+        d.support(
+            p.artifact,
+            p.span,
+            format!(
+                "pod {} runs and is Ready, yet the endpoints are empty: the Service's selector matches no pod",
+                p.name
+            ),
+        );
+        d.title = format!("The selector of Service {short} matches none of the running pods: no endpoints");
+    }
+    if let Some((s, target, (cport, pod))) = port_mismatch {
+        conf = conf.max(0.8) + 0.05;
+        d.support(
+            s.artifact,
+            s.span,
+            format!("the Service sends traffic to port {target}"),
+        );
+        d.support(pod.artifact, pod.span, format!("the container listens on port {cport}"));
+        d.value("port", target.to_string());
+        d.title = format!("Service {short} targets port {target}, but its pods listen on {cport}");
+    }
+    if let Some(sel) = service.and_then(|s| field(s, "Selector").map(|v| (s, v))) {
+        d.support(sel.0.artifact, sel.0.span, format!("Service selector: {}", sel.1));
+    }
+    d.confidence = conf.clamp(0.0, 0.96);
+    out.push(d);
+}
