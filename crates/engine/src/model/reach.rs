@@ -222,6 +222,25 @@ impl<'a> Model<'a> {
         out
     }
 
+    /// A curl failure (`curl: (7)` refused/unreachable, `(28)` timeout) from a command aimed at
+    /// `dialed` (its host or port in the command line; any curl error when the command is not
+    /// shown).
+    pub fn curl_failure_to(&self, dialed: &Endpoint) -> Option<At<'a, CurlError>> {
+        self.all::<CurlError>().find(|c| {
+            matches!(c.code, 7 | 28)
+                && match self.artifacts.get(c.artifact).and_then(|a| a.command.as_deref()) {
+                    None => true,
+                    Some(cmd) => match dialed {
+                        Endpoint::Tcp { host, port } => {
+                            (!host.is_empty() && cmd.contains(host.as_str()))
+                                || port.is_some_and(|p| cmd.contains(&format!(":{p}")))
+                        }
+                        Endpoint::Unix { path } => cmd.contains(path.as_str()),
+                    },
+                }
+        })
+    }
+
     /// True when a firewall front end is shown inactive (`ufw status` inactive, firewalld not
     /// running), with the line that says so.
     pub fn firewall_inactive(&self) -> Option<At<'a, FirewallState>> {
@@ -347,6 +366,121 @@ pub fn is_php_event(e: &ErrorEvent) -> bool {
         let p = peer.to_ascii_lowercase();
         p.contains("php") || p.contains("fpm")
     }
+}
+
+/// What a connection error means, read from the errno number (Linux, BSD/macOS, Windows) or,
+/// when the number is another system's, from its text (glibc or musl wording).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConnectErrno {
+    /// ECONNREFUSED: nothing listens (or a tcp-reset reject).
+    Refused,
+    /// ETIMEDOUT: no answer.
+    TimedOut,
+    /// EHOSTUNREACH: no route to the host (or an ICMP reject).
+    HostUnreachable,
+    /// ENETUNREACH: no route to the network.
+    NetworkUnreachable,
+    /// ENOENT: no such socket file.
+    NoSuchFile,
+    /// EPERM: a local netfilter rule.
+    NotPermitted,
+}
+
+/// The meaning of an error line's errno, when it is one of the connection errors.
+pub fn connect_errno(e: &ErrorEvent) -> Option<ConnectErrno> {
+    use ConnectErrno::*;
+    let text = e.errno_text.as_deref().unwrap_or("").to_ascii_lowercase();
+    let by_text = || {
+        Some(if text.contains("refused") {
+            Refused
+        } else if text.contains("timed out") {
+            TimedOut
+        } else if text.contains("no route to host") || text.contains("host is unreachable") {
+            HostUnreachable
+        } else if text.contains("network is unreachable") || text == "network unreachable" {
+            NetworkUnreachable
+        } else if text.contains("no such file") {
+            NoSuchFile
+        } else if text.contains("not permitted") {
+            NotPermitted
+        } else {
+            return None;
+        })
+    };
+    match e.errno? {
+        111 | 61 | 10061 => Some(Refused),
+        110 | 60 | 10060 => Some(TimedOut),
+        113 | 65 | 10065 => Some(HostUnreachable),
+        101 | 51 | 10051 => Some(NetworkUnreachable),
+        2 => Some(NoSuchFile),
+        1 => Some(NotPermitted),
+        _ => by_text(),
+    }
+}
+
+/// Units that are not HTTP backends: a database or system service being down gives other
+/// symptoms (a 500 from the application), not nginx's 502.
+pub fn is_infrastructure_unit(unit: &str) -> bool {
+    let u = unit.to_ascii_lowercase();
+    [
+        "mysql",
+        "mariadb",
+        "postgres",
+        "redis",
+        "mongo",
+        "cron",
+        "ssh",
+        "firewalld",
+        "ufw",
+        "docker",
+        "containerd",
+        "certbot",
+        "systemd-",
+        "network",
+        "snapd",
+        "apparmor",
+        "rsyslog",
+        "fail2ban",
+        "unattended",
+        "apt-",
+        "dbus",
+        "getty",
+        "chrony",
+        "ntp",
+        "polkit",
+        "postfix",
+        "exim",
+        "dovecot",
+        "named",
+        "bind9",
+        "dnsmasq",
+        "resolved",
+        "memcache",
+        "elasticsearch",
+        "rabbitmq",
+        "kafka",
+        "zookeeper",
+        "apache2",
+        "httpd",
+        "iptables",
+        "nftables",
+        "auditd",
+        "journald",
+        "multipathd",
+        "cloud-",
+        "letsencrypt",
+        "logrotate",
+        "mail",
+        "plymouth",
+        "udev",
+    ]
+    .iter()
+    .any(|w| u.contains(w))
+        || [
+            ".timer", ".mount", ".target", ".socket", ".path", ".slice", ".scope", ".device",
+        ]
+        .iter()
+        .any(|s| u.ends_with(s))
 }
 
 /// The scheme of an error line's `upstream:` field (`http`, `fastcgi`, `uwsgi`...).

@@ -67,7 +67,9 @@ fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
     let mut d = Draft::new(
         Cause::PortConflict,
         conf,
-        format!("{who} cannot listen on {shown}: another process already holds it"),
+        capitalised(&format!(
+            "{who} cannot listen on {shown}: another process already holds it"
+        )),
     );
     d.support(
         artifact,
@@ -193,4 +195,13 @@ fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
     d.value("process", who);
     d.confidence = conf.clamp(0.0, 0.97);
     out.push(d);
+}
+
+/// `text` with its first letter in upper case.
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }

@@ -21,6 +21,7 @@ use crate::cause::Cause;
 use crate::facts::*;
 use crate::model::Model;
 use crate::model::backends::{Role, is_down};
+use crate::model::reach::is_infrastructure_unit as is_infrastructure;
 use crate::rules::{Draft, Rule};
 
 /// The rule.
@@ -30,70 +31,6 @@ pub const RULE: Rule = Rule {
     doc: "the backend's systemd unit (not nginx, not PHP-FPM) is failed, inactive or not found",
     check,
 };
-
-/// Units that are not HTTP backends: a database or system service being down gives other
-/// symptoms (500 from the application), not a 502 from nginx.
-fn is_infrastructure(unit: &str) -> bool {
-    let u = unit.to_ascii_lowercase();
-    [
-        "mysql",
-        "mariadb",
-        "postgres",
-        "redis",
-        "mongo",
-        "cron",
-        "ssh",
-        "firewalld",
-        "ufw",
-        "docker",
-        "containerd",
-        "certbot",
-        "systemd-",
-        "network",
-        "snapd",
-        "apparmor",
-        "rsyslog",
-        "fail2ban",
-        "unattended",
-        "apt-",
-        "dbus",
-        "getty",
-        "chrony",
-        "ntp",
-        "polkit",
-        "postfix",
-        "exim",
-        "dovecot",
-        "named",
-        "bind9",
-        "dnsmasq",
-        "resolved",
-        "memcache",
-        "elasticsearch",
-        "rabbitmq",
-        "kafka",
-        "zookeeper",
-        "apache2",
-        "httpd",
-        "iptables",
-        "nftables",
-        "auditd",
-        "journald",
-        "multipathd",
-        "cloud-",
-        "ufw",
-        "letsencrypt",
-        "logrotate",
-        "mail",
-    ]
-    .iter()
-    .any(|w| u.contains(w))
-        || u.ends_with(".timer")
-        || u.ends_with(".mount")
-        || u.ends_with(".target")
-        || u.ends_with(".socket")
-        || u.ends_with(".path")
-}
 
 fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
     let Some(s) = model

@@ -24,7 +24,7 @@
 use crate::cause::Cause;
 use crate::facts::*;
 use crate::model::backends::{Role, is_down, is_running};
-use crate::model::reach::is_php_event;
+use crate::model::reach::{ConnectErrno, connect_errno, is_php_event};
 use crate::model::{Model, endpoints};
 use crate::rules::{Draft, Rule};
 
@@ -61,7 +61,10 @@ fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
         let Some(dialed) = Model::event_endpoint(&e) else {
             continue;
         };
-        let fits = matches!((&dialed, e.errno), (_, Some(111)) | (Endpoint::Unix { .. }, Some(2)));
+        let fits = matches!(
+            (&dialed, connect_errno(&e)),
+            (_, Some(ConnectErrno::Refused)) | (Endpoint::Unix { .. }, Some(ConnectErrno::NoSuchFile))
+        );
         if !fits {
             continue;
         }
@@ -77,12 +80,12 @@ fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
 
 fn draft_for(model: &Model<'_>, dialed: &Endpoint, events: &[crate::model::At<'_, ErrorEvent>]) -> Draft {
     let first = events[0];
-    let errno = first.errno.unwrap_or(111);
+    let missing = connect_errno(&first) == Some(ConnectErrno::NoSuchFile);
     let unix = dialed.unix_path();
     let mut conf: f32 = if unix.is_some() { 0.62 } else { 0.6 };
     let mut d = Draft::new(Cause::UpstreamDown, conf, "");
     let mut title = match unix {
-        Some(p) if errno == 2 => {
+        Some(p) if missing => {
             format!("The backend socket {p} does not exist: the app server behind it is not running")
         }
         Some(p) => format!("Nothing accepts connections on {p}: the app server behind it is not running"),
@@ -101,8 +104,8 @@ fn draft_for(model: &Model<'_>, dialed: &Endpoint, events: &[crate::model::At<'_
             }
         }
     }
-    let note = match (unix, errno) {
-        (Some(_), 2) => "nginx finds no socket file at this path (errno 2)".to_string(),
+    let note = match (unix, missing) {
+        (Some(_), true) => "nginx finds no socket file at this path (errno 2)".to_string(),
         (Some(_), _) => "the socket file exists but no process accepts on it (errno 111: stale socket)".to_string(),
         _ => format!("nginx's connection to {dialed} is refused (errno 111): nothing listens there"),
     };
@@ -154,7 +157,15 @@ fn draft_for(model: &Model<'_>, dialed: &Endpoint, events: &[crate::model::At<'_
                     );
                 }
                 _ => {
-                    conf += 0.2;
+                    // For a remote backend, a listing from nginx's own host (nginx listens in it)
+                    // says nothing about the backend's host.
+                    let remote = matches!(dialed, Endpoint::Tcp { host, .. } if !endpoints::is_loopback(host));
+                    let nginx_host = model
+                        .all::<Listener>()
+                        .any(|l| l.process.as_deref().is_some_and(|p| p.contains("nginx")));
+                    if !(remote && nginx_host) {
+                        conf += if remote { 0.1 } else { 0.2 };
+                    }
                     let any = model
                         .all::<Listener>()
                         .find(|l| l.proto.starts_with(if unix.is_some() { 'u' } else { 't' }))
@@ -178,7 +189,7 @@ fn draft_for(model: &Model<'_>, dialed: &Endpoint, events: &[crate::model::At<'_
         if f.error.is_some() {
             conf += 0.1;
             d.support(f.artifact, f.span, format!("{path} does not exist"));
-        } else if errno == 2 {
+        } else if missing {
             conf -= 0.2;
             d.against(f.artifact, f.span, format!("{path} exists when this was taken"));
         }
@@ -191,10 +202,11 @@ fn draft_for(model: &Model<'_>, dialed: &Endpoint, events: &[crate::model::At<'_
     };
     let related = |unit: &str| hints.is_empty() || words(unit).iter().any(|w| hints.contains(w));
     let backends: Vec<_> = model.services(Role::Backend).collect();
-    if let Some(s) = backends
-        .iter()
-        .find(|s| (is_down(s) || s.active == "not-found") && related(&s.unit))
-    {
+    if let Some(s) = backends.iter().find(|s| {
+        (is_down(s) || s.active == "not-found")
+            && related(&s.unit)
+            && !crate::model::reach::is_infrastructure_unit(&s.unit)
+    }) {
         conf += 0.3;
         let state = match s.active.as_str() {
             "not-found" => "does not exist (unit not found)".to_string(),
@@ -224,12 +236,28 @@ fn draft_for(model: &Model<'_>, dialed: &Endpoint, events: &[crate::model::At<'_
         d.support(a.artifact, a.span, format!("{}: {}", a.server, a.message));
     }
 
-    // Containers that exited.
-    if let Some(c) = model.all::<Container>().find(|c| {
-        !c.running
-            && !c.status.is_empty()
-            && !crate::model::reach::is_nginx_image(c.image.as_deref().unwrap_or(""), &c.name)
-    }) {
+    // The backend's container exited: the one publishing the port, else the only stopped one
+    // (a job that exited 0 is not a backend).
+    let stopped: Vec<_> = model
+        .all::<Container>()
+        .filter(|c| {
+            !c.running
+                && !c.status.is_empty()
+                && !crate::model::reach::is_nginx_image(c.image.as_deref().unwrap_or(""), &c.name)
+        })
+        .collect();
+    let port = dialed.port();
+    let exited = stopped
+        .iter()
+        .find(|c| {
+            port.is_some_and(|p| {
+                c.ports
+                    .iter()
+                    .any(|x| x.split([':', '-', '>', '/']).any(|w| w.parse::<u16>().ok() == Some(p)))
+            })
+        })
+        .or_else(|| (stopped.len() == 1 && !stopped[0].status.starts_with("Exited (0)")).then(|| &stopped[0]));
+    if let Some(c) = exited {
         conf += 0.15;
         d.support(
             c.artifact,
@@ -240,7 +268,7 @@ fn draft_for(model: &Model<'_>, dialed: &Endpoint, events: &[crate::model::At<'_
     }
 
     // curl refused too.
-    if let Some(c) = model.all::<CurlError>().find(|c| c.code == 7) {
+    if let Some(c) = model.curl_failure_to(dialed).filter(|c| c.code == 7) {
         conf += 0.05;
         d.support(c.artifact, c.span, "curl is refused too");
     }

@@ -121,7 +121,7 @@ fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
     // nginx refused on that port at a non-loopback address.
     let refused: Vec<_> = model
         .events(MessageClass::ConnectFailed)
-        .filter(|e| e.errno == Some(111))
+        .filter(|e| crate::model::reach::connect_errno(e) == Some(crate::model::reach::ConnectErrno::Refused))
         .filter(|e| match Model::event_endpoint(e) {
             Some(Endpoint::Tcp { host: h, port: p }) => !endpoints::is_loopback(&h) && (port.is_none() || p == port),
             _ => false,

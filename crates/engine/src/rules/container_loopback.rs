@@ -22,7 +22,7 @@
 
 use crate::cause::Cause;
 use crate::facts::*;
-use crate::model::reach::is_php_event;
+use crate::model::reach::{ConnectErrno, connect_errno, is_php_event};
 use crate::model::{Model, endpoints};
 use crate::rules::{Draft, Rule};
 
@@ -37,7 +37,7 @@ pub const RULE: Rule = Rule {
 fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
     let events: Vec<_> = model
         .events(MessageClass::ConnectFailed)
-        .filter(|e| matches!(e.errno, Some(111 | 99)))
+        .filter(|e| e.errno == Some(99) || connect_errno(e) == Some(ConnectErrno::Refused))
         .filter(|e| {
             matches!(Model::event_endpoint(e), Some(Endpoint::Tcp { ref host, .. }) if endpoints::is_loopback(host))
         })

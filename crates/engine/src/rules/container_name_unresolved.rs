@@ -57,7 +57,7 @@ fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
         if unit.is_nginx {
             continue;
         }
-        let mut conf: f32 = 0.68;
+        let mut conf: f32 = 0.72;
         let mut d = Draft::new(
             Cause::ContainerNetworking,
             conf,

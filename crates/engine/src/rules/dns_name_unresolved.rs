@@ -65,7 +65,7 @@ fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
                 .to_string(),
         ),
         MessageClass::HostNotFoundInUpstream => (
-            0.72,
+            0.8,
             format!("nginx cannot resolve {name} when it loads its configuration"),
             format!("{name} has no address at start-up: nginx refuses this configuration"),
         ),
@@ -193,10 +193,16 @@ fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
     {
         conf += 0.1;
         d.support(s.artifact, s.span, format!("the lookup of {name} answers {}", s.status));
-    } else if let Some(r) = model
-        .all::<DnsRecord>()
-        .find(|r| same_name(&r.name, &name) && r.record_type != "CNAME")
-    {
+    } else if let Some(r) = model.all::<DnsRecord>().find(|r| {
+        same_name(&r.name, &name)
+            && r.record_type != "CNAME"
+            && (r.record_type != "hosts"
+                || model
+                    .artifacts
+                    .get(r.artifact)
+                    .and_then(|a| a.command.as_deref())
+                    .is_some_and(|c| c.contains("getent")))
+    }) {
         d.support(
             r.artifact,
             r.span,
@@ -207,9 +213,49 @@ fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
         );
     }
 
+    // A lookup command for the name that printed nothing (`getent hosts NAME`, `dig +short`).
+    if !name.is_empty()
+        && let Some((i, a)) = model.artifacts.iter().enumerate().find(|(i, a)| {
+            a.command.as_deref().is_some_and(|c| {
+                let program = c.split_whitespace().find(|w| *w != "sudo").unwrap_or("");
+                matches!(program, "getent" | "dig" | "host" | "nslookup" | "resolvectl")
+                    && c.split_whitespace().any(|w| same_name(w, &name))
+            }) && !model
+                .all::<DnsRecord>()
+                .any(|r| r.artifact == *i && r.record_type != "CNAME")
+                && !model.all::<DnsStatus>().any(|s| s.artifact == *i)
+        })
+    {
+        conf += 0.08;
+        d.support(
+            i,
+            a.span,
+            format!("`{}` finds no address either", a.command.as_deref().unwrap_or("")),
+        );
+    }
+
+    // An /etc/hosts entry: nginx's resolver does not read /etc/hosts.
+    if matches!(first.class, MessageClass::CouldNotBeResolved | MessageClass::NoResolver)
+        && let Some(h) = model
+            .all::<DnsRecord>()
+            .find(|r| r.record_type == "hosts" && same_name(&r.name, &name))
+        && model
+            .artifacts
+            .get(h.artifact)
+            .is_some_and(|a| a.command.as_deref().is_none_or(|c| !c.contains("getent")))
+    {
+        conf += 0.05;
+        d.support(
+            h.artifact,
+            h.span,
+            format!("{name} is only in /etc/hosts, which nginx's resolver does not read"),
+        );
+        d.title = format!("{name} is defined in /etc/hosts, but nginx's resolver only asks DNS");
+    }
+
     // A container name: container-networking explains it better.
     if model.container_named(&name).is_some() {
-        conf -= 0.1;
+        conf -= 0.15;
     }
     d.confidence = conf.clamp(0.0, 0.95);
     out.push(d);

@@ -22,7 +22,7 @@
 
 use crate::cause::Cause;
 use crate::facts::*;
-use crate::model::reach::Direction;
+use crate::model::reach::{ConnectErrno, Direction, connect_errno};
 use crate::model::{At, Model, endpoints};
 use crate::rules::{Draft, Rule};
 
@@ -40,7 +40,9 @@ fn connect_failure(e: &ErrorEvent) -> bool {
     connecting
         && match e.class {
             MessageClass::UpstreamTimedOut => true,
-            MessageClass::ConnectFailed => matches!(e.errno, Some(110 | 113 | 1 | 111)),
+            MessageClass::ConnectFailed => {
+                connect_errno(e).is_some_and(|k| k != ConnectErrno::NoSuchFile && k != ConnectErrno::NetworkUnreachable)
+            }
             _ => false,
         }
 }
@@ -68,10 +70,12 @@ fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
 
 fn draft_for(model: &Model<'_>, dialed: &Endpoint, events: &[At<'_, ErrorEvent>]) -> Option<Draft> {
     let first = events[0];
-    let errno = if first.class == MessageClass::UpstreamTimedOut {
-        110
-    } else {
-        first.errno.unwrap_or(0)
+    let errno = match (first.class, connect_errno(&first)) {
+        (MessageClass::UpstreamTimedOut, _) | (_, Some(ConnectErrno::TimedOut)) => 110,
+        (_, Some(ConnectErrno::HostUnreachable)) => 113,
+        (_, Some(ConnectErrno::NotPermitted)) => 1,
+        (_, Some(ConnectErrno::Refused)) => 111,
+        _ => 0,
     };
     let Endpoint::Tcp { host, port } = dialed else {
         return None;
@@ -193,6 +197,7 @@ fn draft_for(model: &Model<'_>, dialed: &Endpoint, events: &[At<'_, ErrorEvent>]
             }
             conf = match errno {
                 1 => 0.78,
+                110 if loopback => 0.3,
                 110 => 0.45,
                 113 => 0.4,
                 _ => return None,
@@ -210,7 +215,7 @@ fn draft_for(model: &Model<'_>, dialed: &Endpoint, events: &[At<'_, ErrorEvent>]
             }
         }
     }
-    if let Some(c) = model.all::<CurlError>().find(|c| matches!(c.code, 7 | 28)) {
+    if let Some(c) = model.curl_failure_to(dialed) {
         conf += 0.02;
         d.support(c.artifact, c.span, "curl from this host fails to connect too");
     }

@@ -55,6 +55,17 @@ fn empty_endpoints(o: &KubeObject) -> bool {
     }
 }
 
+/// The app part of a pod name: `web-6d9f7c5b8-2xkqz` → `web` (Deployment pods end in a
+/// ReplicaSet hash and a pod suffix).
+fn app_of_pod(name: &str) -> &str {
+    let parts: Vec<&str> = name.rsplitn(3, '-').collect();
+    if parts.len() == 3 && parts[0].len() == 5 && parts[1].len() >= 6 {
+        parts[2]
+    } else {
+        name
+    }
+}
+
 /// The port number of `3000/TCP`, `http  80/TCP`, `8080`.
 fn port_of(v: &str) -> Option<u16> {
     v.split_whitespace()
@@ -111,13 +122,19 @@ fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
             .then(|| (s, target, container_ports[0]))
     });
 
-    if controller.is_none() && empty.is_empty() && port_mismatch.is_none() {
+    // Pods alone: when every pod shown is not Ready, the Service has no endpoint for them.
+    let all_not_ready = !pods.is_empty() && not_ready.len() == pods.len();
+    let has_endpoints = objects
+        .iter()
+        .any(|o| matches!(o.object.as_str(), "endpoints" | "endpointslice") && !empty_endpoints(o));
+    if controller.is_none() && empty.is_empty() && port_mismatch.is_none() && (!all_not_ready || has_endpoints) {
         return;
     }
     let svc_name = controller
         .and_then(|c| c.service_without_endpoints.clone())
         .or_else(|| empty.first().map(|o| o.name.clone()))
         .or_else(|| service.map(|s| s.name.clone()))
+        .or_else(|| pods.first().map(|p| app_of_pod(&p.name).to_string()))
         .unwrap_or_default();
     let (namespace, short) = match svc_name.split_once('/') {
         Some((ns, n)) => (Some(ns.to_string()), n.to_string()),
@@ -129,7 +146,13 @@ fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
             svc_name.clone(),
         ),
     };
-    let mut conf: f32 = if controller.is_some() { 0.85 } else { 0.78 };
+    let mut conf: f32 = if controller.is_some() {
+        0.85
+    } else if empty.is_empty() && port_mismatch.is_none() {
+        0.45
+    } else {
+        0.78
+    };
     let mut d = Draft::new(
         Cause::KubernetesNoEndpoints,
         conf,

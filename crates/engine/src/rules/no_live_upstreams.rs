@@ -34,9 +34,17 @@ pub const RULE: Rule = Rule {
 
 /// What a failure line says, in a few words.
 fn failure_words(e: &ErrorEvent) -> String {
+    use crate::model::reach::{ConnectErrno, connect_errno};
     match (e.class, e.errno) {
-        (MessageClass::ConnectFailed, Some(111)) => "refused connections (nothing listening)".to_string(),
-        (MessageClass::ConnectFailed, Some(113)) => "were unreachable (no route to host)".to_string(),
+        (MessageClass::ConnectFailed, _) if connect_errno(e) == Some(ConnectErrno::Refused) => {
+            "refused connections (nothing listening)".to_string()
+        }
+        (MessageClass::ConnectFailed, _) if connect_errno(e) == Some(ConnectErrno::HostUnreachable) => {
+            "were unreachable (no route to host)".to_string()
+        }
+        (MessageClass::ConnectFailed, _) if connect_errno(e) == Some(ConnectErrno::TimedOut) => {
+            "did not answer the connection (timeout)".to_string()
+        }
         (MessageClass::ConnectFailed, Some(n)) => format!("failed to connect (errno {n})"),
         (MessageClass::UpstreamTimedOut, _) => match e.action.as_deref() {
             Some("connecting to upstream") => "did not answer the connection (timeout)".to_string(),

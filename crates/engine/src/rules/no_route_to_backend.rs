@@ -17,6 +17,7 @@
 
 use crate::cause::Cause;
 use crate::facts::*;
+use crate::model::reach::{ConnectErrno, connect_errno};
 use crate::model::{At, Model};
 use crate::rules::{Draft, Rule};
 
@@ -31,7 +32,11 @@ pub const RULE: Rule = Rule {
 fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
     let mut groups: Vec<(Endpoint, Vec<At<'_, ErrorEvent>>)> = Vec::new();
     for e in model.events(MessageClass::ConnectFailed) {
-        if !matches!(e.errno, Some(113 | 101)) || e.action.as_deref().is_some_and(|a| a != "connecting to upstream") {
+        if !matches!(
+            connect_errno(&e),
+            Some(ConnectErrno::HostUnreachable | ConnectErrno::NetworkUnreachable)
+        ) || e.action.as_deref().is_some_and(|a| a != "connecting to upstream")
+        {
             continue;
         }
         let Some(dialed) = Model::event_endpoint(&e) else {
@@ -48,7 +53,11 @@ fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
             continue;
         };
         let v6 = host.contains(':');
-        let errno = first.errno.unwrap_or(113);
+        let errno = if connect_errno(&first) == Some(ConnectErrno::NetworkUnreachable) {
+            101
+        } else {
+            113
+        };
         let mut conf: f32 = if errno == 101 { 0.75 } else { 0.65 };
         let title = match (errno, v6) {
             (101, true) => format!("nginx dials the IPv6 address {dialed}, but this host has no IPv6 route"),
