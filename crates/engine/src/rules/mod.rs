@@ -11,6 +11,7 @@ pub mod connect_refused;
 pub mod container_backend_loopback;
 pub mod container_loopback;
 pub mod container_name_unresolved;
+pub mod container_to_host_refused;
 pub mod dns_name_unresolved;
 pub mod dns_stale_address;
 pub mod firewall_blocks_port;
@@ -191,6 +192,7 @@ pub const RULES: &[&Rule] = &[
     &container_backend_loopback::RULE,
     &container_loopback::RULE,
     &container_name_unresolved::RULE,
+    &container_to_host_refused::RULE,
     &dns_name_unresolved::RULE,
     &dns_stale_address::RULE,
     &firewall_blocks_port::RULE,
