@@ -197,7 +197,7 @@ fn draft_for(model: &Model<'_>, dialed: &Endpoint, events: &[At<'_, ErrorEvent>]
             }
             conf = match errno {
                 1 => 0.78,
-                110 if loopback => 0.3,
+                110 if loopback => return None,
                 110 => 0.45,
                 113 => 0.4,
                 _ => return None,

@@ -8,6 +8,7 @@ use crate::span::Span;
 pub mod address_in_use;
 pub mod backend_unit_not_running;
 pub mod connect_refused;
+pub mod connect_timeout;
 pub mod container_backend_loopback;
 pub mod container_loopback;
 pub mod container_name_unresolved;
@@ -189,6 +190,7 @@ pub const RULES: &[&Rule] = &[
     &address_in_use::RULE,
     &backend_unit_not_running::RULE,
     &connect_refused::RULE,
+    &connect_timeout::RULE,
     &container_backend_loopback::RULE,
     &container_loopback::RULE,
     &container_name_unresolved::RULE,
