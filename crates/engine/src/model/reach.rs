@@ -241,6 +241,44 @@ impl<'a> Model<'a> {
         })
     }
 
+    /// A line showing the host itself is out of resources: little memory available with the
+    /// swap nearly full, an OOM kill, a CPU saturated by I/O wait or with no idle time. A slow
+    /// or failing backend on such a host is a symptom of the overload.
+    pub fn host_overload_sign(&self) -> Option<(usize, Span, String)> {
+        if let Some(o) = self.all::<OomKill>().next() {
+            return Some((
+                o.artifact,
+                o.span,
+                format!("the kernel killed {} for memory", o.process),
+            ));
+        }
+        for m in self.all::<MemoryUsage>() {
+            let available = m.available_mib.unwrap_or(m.free_mib);
+            let swap_full =
+                matches!((m.swap_total_mib, m.swap_used_mib), (Some(t), Some(u)) if t > 0.0 && u >= 0.8 * t);
+            if m.total_mib > 0.0
+                && available < 0.05 * m.total_mib
+                && (swap_full || m.swap_total_mib.is_none_or(|t| t == 0.0))
+            {
+                return Some((
+                    m.artifact,
+                    m.span,
+                    format!("only {available:.0} MiB of {:.0} MiB memory available", m.total_mib),
+                ));
+            }
+        }
+        for c in self.all::<CpuUsage>() {
+            if c.idle < 3.0 || c.iowait.is_some_and(|w| w > 30.0) {
+                return Some((
+                    c.artifact,
+                    c.span,
+                    format!("the CPU is saturated ({:.0}% idle)", c.idle),
+                ));
+            }
+        }
+        None
+    }
+
     /// True when a firewall front end is shown inactive (`ufw status` inactive, firewalld not
     /// running), with the line that says so.
     pub fn firewall_inactive(&self) -> Option<At<'a, FirewallState>> {

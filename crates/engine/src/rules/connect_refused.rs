@@ -364,7 +364,10 @@ fn draft_for(model: &Model<'_>, dialed: &Endpoint, events: &[crate::model::At<'_
         let host = e.host.as_deref().map(|h| h.split(':').next().unwrap_or(h));
         match (host, e.server.as_deref()) {
             (Some(h), Some(s)) if !h.is_empty() && !s.is_empty() && !h.eq_ignore_ascii_case(s) => {
-                model.has::<ServerBlock>()
+                // Several sites, none named after the host (a host that is an IP address
+                // normally lands on the default server).
+                h.parse::<std::net::IpAddr>().is_err()
+                    && model.all::<ServerBlock>().count() >= 2
                     && !model
                         .all::<ServerBlock>()
                         .any(|b| b.names.iter().any(|n| n.eq_ignore_ascii_case(h)))
@@ -382,6 +385,47 @@ fn draft_for(model: &Model<'_>, dialed: &Endpoint, events: &[crate::model::At<'_
                 e.server.as_deref().unwrap_or("")
             ),
         );
+    }
+
+    // The server block for the request's host proxies elsewhere, or two blocks claim it.
+    let host = first
+        .host
+        .as_deref()
+        .map(|h| h.split(':').next().unwrap_or(h).to_ascii_lowercase())
+        .filter(|h| !h.is_empty());
+    if let Some(h) = &host
+        && !d.evidence.iter().any(|e| e.against && e.note.contains("server block"))
+    {
+        let own: Vec<_> = model
+            .targets()
+            .into_iter()
+            .filter(|t| t.at.server_names.iter().any(|n| n.eq_ignore_ascii_case(h)))
+            .collect();
+        if let Some(t) = own.first()
+            && !own
+                .iter()
+                .any(|t| t.endpoints.iter().any(|e| endpoints::same_endpoint(e, dialed)))
+        {
+            conf -= 0.25;
+            d.against(
+                t.at.artifact,
+                t.at.span,
+                format!(
+                    "the server block for {h} proxies to {}, not to {dialed}: another server block handled the request",
+                    t.at.raw
+                ),
+            );
+        } else if let Some(w) = model
+            .events(MessageClass::ConflictingServerName)
+            .find(|w| w.message.to_ascii_lowercase().contains(&format!("\"{h}\"")))
+        {
+            conf -= 0.25;
+            d.against(
+                w.artifact,
+                w.span,
+                format!("two server blocks claim {h}: nginx uses the first one, which may proxy to an old backend"),
+            );
+        }
     }
 
     d.title = title;

@@ -109,6 +109,10 @@ fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
             l.local
         );
     }
+    if let Some((a, s, note)) = model.host_overload_sign() {
+        conf -= 0.2;
+        d.against(a, s, format!("{note}: the host itself is overloaded"));
+    }
     d.confidence = conf.clamp(0.0, 0.92);
     out.push(d);
 }

@@ -248,6 +248,15 @@ fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
             "every PHP-FPM worker was busy: the request queued for a worker",
         );
     }
+    // The host is out of resources: the slowness is a symptom.
+    if let Some((a, s, note)) = model.host_overload_sign() {
+        conf -= 0.4;
+        d.against(
+            a,
+            s,
+            format!("{note}: the backend is slow because its host is overloaded"),
+        );
+    }
     d.confidence = conf.clamp(0.0, 0.97);
     out.push(d);
 }
