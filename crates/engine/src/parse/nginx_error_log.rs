@@ -327,6 +327,36 @@ fn fill_body(event: &mut ErrorEvent, body: &str) {
         read_tail(event, tail);
     }
     let mut head = head;
+    // A line cut by a pager or a narrow terminal (`less -S` and nano mark it with `$`,
+    // systemctl with `>`): the end of the phase or the errno text may be missing.
+    let cut = tail.is_none()
+        && ['$', '>', '…'].iter().any(|m| head.ends_with(*m))
+        && (head.contains(" (") || head.contains(" while "))
+        && head.len() > 20;
+    if cut {
+        head = head.trim_end_matches(['$', '>', '…']).trim_end();
+        if let Some(i) = head.rfind(" while ") {
+            let partial = &head[i + 7..];
+            if partial.len() >= 4
+                && let Some(action) = ACTIONS.iter().find(|a| a.starts_with(partial))
+            {
+                event.action = Some(action.to_string());
+                head = &head[..i];
+            }
+        }
+        if !head.ends_with(')')
+            && let Some(open) = head.rfind(" (")
+            && let Some((num, text)) = head[open + 2..].split_once(": ")
+            && !num.is_empty()
+            && num.len() <= 5
+            && num.bytes().all(|b| b.is_ascii_digit())
+            && !text.contains(')')
+        {
+            event.errno = num.parse().ok();
+            event.errno_text = Some(text.to_string());
+            head = &head[..open];
+        }
+    }
     // ` while ACTION` at the end of the head.
     if let Some(action) = ACTIONS
         .iter()
@@ -810,6 +840,16 @@ mod tests {
         assert_eq!(timer.class, MessageClass::ConnectFailed);
         assert_eq!(timer.target.as_deref(), Some("[2001:590:1c09:18a::201a]:80"));
         assert_eq!(timer.client.as_deref(), Some("113.103.62.33"));
+    }
+
+    #[test]
+    fn reads_lines_cut_by_a_pager() {
+        let refused = one("2020/09/08 17:58:56 [error] 3087#3087: *2 connect() failed (111: Connection ref$");
+        assert_eq!(refused.class, MessageClass::ConnectFailed);
+        assert_eq!(refused.errno, Some(111));
+        let nolive = one("2020/09/08 17:58:59 [error] 3089#3089: *3 no live upstreams while connecting to$");
+        assert_eq!(nolive.class, MessageClass::NoLiveUpstreams);
+        assert_eq!(nolive.action.as_deref(), Some("connecting to upstream"));
     }
 
     #[test]

@@ -66,14 +66,25 @@ fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
         .as_deref()
         .map(crate::parse::nginx_error_log::peer_of_upstream)
         .or_else(|| first.target.clone())
-        .unwrap_or_default();
+        .filter(|n| !n.is_empty())
+        .or_else(|| {
+            // Lines cut before their `upstream:` field: the only group configured, if one.
+            let mut groups = model.all::<UpstreamGroup>();
+            match (groups.next(), groups.next()) {
+                (Some(g), None) => Some(g.name.clone()),
+                _ => None,
+            }
+        })
+        .unwrap_or_else(|| "the upstream group".to_string());
     let group = model.group(&name);
     let servers: Vec<Endpoint> = group
         .map(|g| g.servers.iter().filter_map(|s| s.endpoint.clone()).collect())
         .unwrap_or_default();
     let mut conf: f32 = 0.8;
     let mut d = Draft::new(Cause::NoLiveUpstreams, conf, "");
-    d.value("group_name", name.clone());
+    if name != "the upstream group" {
+        d.value("group_name", name.clone());
+    }
     d.value("status", "502");
     d.support(
         first.artifact,
@@ -131,10 +142,14 @@ fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
                 format!("the next server {}", failure_words(other)),
             );
         }
-        title = format!(
-            "The servers of {name} ({}) {words}, so nginx took them all out of rotation: no live upstreams",
-            peers.join(", ")
-        );
+        title = if peers.is_empty() {
+            format!("The servers of {name} {words}, so nginx took them all out of rotation: no live upstreams")
+        } else {
+            format!(
+                "The servers of {name} ({}) {words}, so nginx took them all out of rotation: no live upstreams",
+                peers.join(", ")
+            )
+        };
         if let Some(x) = disabled.first() {
             d.support(
                 x.artifact,
@@ -194,6 +209,15 @@ fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
                     g.artifact,
                     g.span,
                     "a group with one server is never marked failed unless it is down or at max_conns",
+                );
+            } else if down > 0 && n - down == 1 {
+                conf += 0.05;
+                d.support(
+                    g.artifact,
+                    g.span,
+                    format!(
+                        "{down} of {n} servers are marked down: the one left can be marked failed after a single error (a group of one server never is)"
+                    ),
                 );
             } else {
                 d.support(
