@@ -241,6 +241,30 @@ impl<'a> Model<'a> {
         })
     }
 
+    /// A line showing the nginx is ingress-nginx's: controller log lines, logs read from an
+    /// ingress controller pod, or the controller's `upstreaminfo` access-log format. That nginx
+    /// keeps upstream connections alive by default (`upstream-keepalive-connections` 320,
+    /// `upstream-keepalive-timeout` 60 s).
+    pub fn ingress_nginx_sign(&self) -> Option<(usize, Span)> {
+        if let Some(c) = self.all::<ControllerEvent>().next() {
+            return Some((c.artifact, c.span));
+        }
+        if let Some(a) = self
+            .all::<AccessEntry>()
+            .find(|a| a.other.iter().any(|(k, _)| k == "proxy_upstream_name"))
+        {
+            return Some((a.artifact, a.span));
+        }
+        self.all::<ErrorEvent>()
+            .find(|e| {
+                self.artifacts
+                    .get(e.artifact)
+                    .and_then(|a| a.command.as_deref())
+                    .is_some_and(|c| c.contains("ingress") && (c.contains("kubectl") || c.contains("stern")))
+            })
+            .map(|e| (e.artifact, e.span))
+    }
+
     /// A line showing the host itself is out of resources: little memory available with the
     /// swap nearly full, an OOM kill, a CPU saturated by I/O wait or with no idle time. A slow
     /// or failing backend on such a host is a symptom of the overload.

@@ -96,7 +96,12 @@ fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
                 g.name
             ),
         ),
-        _ => return,
+        _ => {
+            if let Some((a, s)) = model.ingress_nginx_sign() {
+                draft_ingress(model, &events, (a, s), out);
+            }
+            return;
+        }
     };
     let g = group.unwrap();
     let peer = Model::event_endpoint(&first).map(|e| e.to_string()).unwrap_or_default();
@@ -285,5 +290,62 @@ fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
     }
     d.value("status", "502");
     d.confidence = conf.clamp(0.0, 0.95);
+    out.push(d);
+}
+
+/// ingress-nginx keeps upstream connections alive by default: the same race without any
+/// `upstream {}` block in sight.
+fn draft_ingress(
+    model: &Model<'_>,
+    events: &[At<'_, ErrorEvent>],
+    sign: (usize, crate::span::Span),
+    out: &mut Vec<Draft>,
+) {
+    let first = events[0];
+    let peer = Model::event_endpoint(&first).map(|e| e.to_string()).unwrap_or_default();
+    let mut conf: f32 = 0.55;
+    let mut d = Draft::new(
+        Cause::UpstreamKeepaliveReset,
+        conf,
+        format!("The backend {peer} closes idle keep-alive connections that ingress-nginx still reuses"),
+    );
+    d.value("upstream", peer);
+    d.value("timeout", "60s");
+    d.value("status", "502");
+    for e in events.iter().take(2) {
+        d.support(
+            e.artifact,
+            e.span,
+            "the backend closed or reset the connection before answering",
+        );
+    }
+    d.support(
+        sign.0,
+        sign.1,
+        "ingress-nginx keeps upstream connections alive by default (upstream-keepalive-connections 320, 60 s idle)",
+    );
+    let methods: Vec<&str> = events.iter().map(|e| method_of(e.request.as_deref())).collect();
+    if methods
+        .iter()
+        .all(|m| matches!(*m, "POST" | "PATCH" | "LOCK" | "PUT" | "DELETE"))
+    {
+        conf += 0.08;
+        d.support(
+            first.artifact,
+            first.span,
+            format!(
+                "{}: not retried on a fresh connection, so the client gets the 502",
+                methods[0]
+            ),
+        );
+    }
+    if model
+        .all::<AppEvent>()
+        .any(|a| matches!(a.class.as_str(), "worker-killed" | "crash" | "out-of-memory"))
+        || model.has::<OomKill>()
+    {
+        conf -= 0.25;
+    }
+    d.confidence = conf.clamp(0.0, 0.8);
     out.push(d);
 }
