@@ -66,6 +66,75 @@ fn app_of_pod(name: &str) -> &str {
     }
 }
 
+/// True for objects that run pods (and carry their labels and container ports).
+fn is_workload(object: &str) -> bool {
+    matches!(
+        object,
+        "pod" | "deployment" | "statefulset" | "daemonset" | "replicaset" | "job" | "cronjob" | "replicationcontroller"
+    )
+}
+
+/// A Service's numeric target port (describe `TargetPort`, manifest `spec.ports.0.targetPort`).
+fn target_port(o: &KubeObject) -> Option<u16> {
+    field(o, "TargetPort").and_then(port_of).or_else(|| {
+        o.fields
+            .iter()
+            .find(|(k, _)| k.ends_with(".targetPort"))
+            .and_then(|(_, v)| port_of(v))
+    })
+}
+
+/// A Service's selector: manifest `spec.selector.K` fields or describe `Selector: a=b,c=d`.
+fn selector_of(o: &KubeObject) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = o
+        .fields
+        .iter()
+        .filter_map(|(k, v)| {
+            k.strip_prefix("spec.selector.")
+                .map(|k| (k.to_string(), v.trim().to_string()))
+        })
+        .filter(|(k, _)| !k.starts_with("matchLabels"))
+        .collect();
+    if out.is_empty()
+        && let Some(sel) = field(o, "Selector")
+        && sel != "<none>"
+    {
+        out = sel
+            .split(',')
+            .filter_map(|kv| kv.split_once('='))
+            .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+            .collect();
+    }
+    out
+}
+
+/// The labels a workload gives its pods: a template's `spec.template.metadata.labels.K`, a
+/// pod's `metadata.labels.K`, or describe `Labels:` lines.
+fn pod_labels(o: &KubeObject) -> Vec<(String, String)> {
+    let prefix = if o.object == "pod" {
+        "metadata.labels."
+    } else {
+        "spec.template.metadata.labels."
+    };
+    let mut out: Vec<(String, String)> = o
+        .fields
+        .iter()
+        .filter_map(|(k, v)| k.strip_prefix(prefix).map(|k| (k.to_string(), v.trim().to_string())))
+        .collect();
+    if o.object == "pod" {
+        for (k, v) in &o.fields {
+            if k == "Labels" || k == "LABELS" {
+                for kv in v.split(',') {
+                    if let Some((a, b)) = kv.split_once('=') {
+                        out.push((a.trim().to_string(), b.trim().to_string()));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
 /// The port number of `3000/TCP`, `http  80/TCP`, `8080`.
 fn port_of(v: &str) -> Option<u16> {
     v.split_whitespace()
@@ -103,23 +172,49 @@ fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
                 || cond == Some(false)
         })
         .collect();
-    // Service targetPort against the pods' container ports.
+    // Service targetPort against the pods' container ports (describe output or manifests).
     let service = objects
         .iter()
-        .find(|o| o.object == "service" && field(o, "TargetPort").is_some());
-    let container_ports: Vec<(u16, &At<'_, KubeObject>)> = pods
+        .find(|o| o.object == "service" && target_port(o).is_some());
+    let workloads: Vec<_> = objects.iter().filter(|o| is_workload(&o.object)).collect();
+    let container_ports: Vec<(u16, &At<'_, KubeObject>)> = workloads
         .iter()
         .flat_map(|p| {
             p.fields
                 .iter()
-                .filter(|(k, _)| k.starts_with("Containers.") && k.ends_with(".Port"))
+                .filter(|(k, _)| {
+                    (k.starts_with("Containers.") && k.ends_with(".Port")) || k.ends_with(".containerPort")
+                })
                 .filter_map(move |(_, v)| port_of(v).map(|n| (n, *p)))
         })
         .collect();
     let port_mismatch = service.and_then(|s| {
-        let target = field(s, "TargetPort").and_then(port_of)?;
+        let target = target_port(s)?;
         (!container_ports.is_empty() && !container_ports.iter().any(|(p, _)| *p == target))
             .then(|| (s, target, container_ports[0]))
+    });
+    // The Service's selector against the workloads' pod labels.
+    let selector_mismatch = objects.iter().find_map(|svc| {
+        if svc.object != "service" {
+            return None;
+        }
+        let selector = selector_of(svc);
+        if selector.is_empty() {
+            return None;
+        }
+        let candidates: Vec<_> = workloads
+            .iter()
+            .filter(|w| w.namespace.is_none() || svc.namespace.is_none() || w.namespace == svc.namespace)
+            .filter(|w| !pod_labels(w).is_empty())
+            .collect();
+        let matched = candidates
+            .iter()
+            .any(|w| selector.iter().all(|kv| pod_labels(w).contains(kv)));
+        (!candidates.is_empty() && !matched).then(|| (*svc, selector, *candidates[0]))
+    });
+    // NGINX Inc's controller points a Service without endpoints at 127.0.0.1:8181.
+    let placeholder = model.events(MessageClass::ConnectFailed).find(|e| {
+        matches!(Model::event_endpoint(e), Some(Endpoint::Tcp { ref host, port: Some(8181) }) if host == "127.0.0.1")
     });
 
     // Pods alone: when every pod shown is not Ready, the Service has no endpoint for them.
@@ -127,7 +222,13 @@ fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
     let has_endpoints = objects
         .iter()
         .any(|o| matches!(o.object.as_str(), "endpoints" | "endpointslice") && !empty_endpoints(o));
-    if controller.is_none() && empty.is_empty() && port_mismatch.is_none() && (!all_not_ready || has_endpoints) {
+    if controller.is_none()
+        && empty.is_empty()
+        && port_mismatch.is_none()
+        && selector_mismatch.is_none()
+        && placeholder.is_none()
+        && (!all_not_ready || has_endpoints)
+    {
         return;
     }
     let svc_name = controller
@@ -146,8 +247,20 @@ fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
             svc_name.clone(),
         ),
     };
-    let mut conf: f32 = if controller.is_some() {
+    let mut conf: f32 = if controller.is_some() || selector_mismatch.is_some() {
         0.85
+    } else if let Some(e) = placeholder {
+        // Only a Kubernetes ingress does this: a pod-network client, kubectl, kube objects.
+        let kube = !objects.is_empty()
+            || e.client
+                .as_deref()
+                .is_some_and(crate::model::reach::is_container_network)
+            || model
+                .artifacts
+                .get(e.artifact)
+                .and_then(|a| a.command.as_deref())
+                .is_some_and(|c| c.contains("kubectl") || c.contains("ingress"));
+        if kube { 0.82 } else { 0.4 }
     } else if empty.is_empty() && port_mismatch.is_none() {
         0.45
     } else {
@@ -214,6 +327,39 @@ fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
         d.support(pod.artifact, pod.span, format!("the container listens on port {cport}"));
         d.value("port", target.to_string());
         d.title = format!("Service {short} targets port {target}, but its pods listen on {cport}");
+    }
+    if let Some(e) = placeholder {
+        d.support(
+            e.artifact,
+            e.span,
+            "127.0.0.1:8181 is where NGINX Inc's ingress controller points a Service that has no endpoints",
+        );
+        if d.title.starts_with("The Service  ") {
+            d.title =
+                "The Service behind this ingress has no endpoints (nginx is sent to the 127.0.0.1:8181 placeholder)"
+                    .to_string();
+        }
+    }
+    if let Some((svc, selector, w)) = &selector_mismatch {
+        let sel: Vec<String> = selector.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let labels: Vec<String> = pod_labels(w).iter().map(|(k, v)| format!("{k}={v}")).collect();
+        d.support(
+            svc.artifact,
+            svc.span,
+            format!("Service {} selects pods labelled {}", svc.name, sel.join(",")),
+        );
+        d.support(
+            w.artifact,
+            w.span,
+            format!("{} {} labels its pods {}", w.object, w.name, labels.join(",")),
+        );
+        d.value("k8s_service", svc.name.clone());
+        d.title = format!(
+            "The selector of Service {} ({}) matches none of the pods ({}): no endpoints",
+            svc.name,
+            sel.join(","),
+            labels.join(",")
+        );
     }
     if let Some(sel) = service.and_then(|s| field(s, "Selector").map(|v| (s, v))) {
         d.support(sel.0.artifact, sel.0.span, format!("Service selector: {}", sel.1));
