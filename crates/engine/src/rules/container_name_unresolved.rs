@@ -16,8 +16,10 @@
 //!
 //! ## Weakened by
 //! Both containers shown on a common network (then the name should resolve: a DNS problem of
-//! another kind); NAME known to no pasted container or service (the dns-resolution rules handle
-//! that).
+//! another kind). NAME known to no pasted container, with nginx in a container and NAME a bare
+//! service-like name (no dot, not an address): still this cause, at a lower confidence (no
+//! running container on nginx's networks has that name); with a dotted name or nginx on the
+//! host, the dns-resolution rules handle it.
 
 use crate::cause::Cause;
 use crate::facts::*;
@@ -52,6 +54,35 @@ fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
             continue;
         };
         let Some(unit) = model.container_named(name) else {
+            // No container of that name was pasted, but nginx runs in one and the name looks
+            // like a compose service (no dot): Docker's DNS does not know it.
+            let signs = model.nginx_container_signs();
+            if !name.contains('.') && !name.is_empty() && name.parse::<std::net::IpAddr>().is_err() && !signs.is_empty()
+            {
+                let kube = signs
+                    .iter()
+                    .any(|(_, _, n)| n.contains("kubectl") || n.contains(" oc "))
+                    || model.has::<KubeObject>();
+                let title = if kube {
+                    format!("The cluster DNS does not know {name}: no Service of that name in nginx's namespace")
+                } else {
+                    format!("Docker's DNS does not know the service name {name} in nginx's container")
+                };
+                let mut d = Draft::new(Cause::ContainerNetworking, 0.7, title);
+                d.value("name", name.to_string());
+                d.value("container", name.to_string());
+                d.support(
+                    e.artifact,
+                    e.span,
+                    format!(
+                        "{name} has no address: no running container on nginx's networks has that service name (renamed, stopped, or on another network)"
+                    ),
+                );
+                let (a, sp, note) = &signs[0];
+                d.support(*a, *sp, note.clone());
+                out.push(d);
+                return;
+            }
             continue;
         };
         if unit.is_nginx {

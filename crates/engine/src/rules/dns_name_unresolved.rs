@@ -254,7 +254,8 @@ fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
     }
 
     // A container name: container-networking explains it better.
-    if model.container_named(&name).is_some() {
+    let service_like = !name.contains('.') && !name.is_empty() && name.parse::<std::net::IpAddr>().is_err();
+    if model.container_named(&name).is_some() || service_like && !model.nginx_container_signs().is_empty() {
         conf -= 0.15;
     }
     d.confidence = conf.clamp(0.0, 0.95);
