@@ -358,6 +358,11 @@ pub struct UpstreamTarget {
     pub location: Option<String>,
     /// File the directive is in (`nginx -T` header or paste name), when known.
     pub file: Option<String>,
+    /// Block path of the directive, as in [`NginxDirective::context`]
+    /// (`http > server(example.com) > location(/api)`), so that `Model::directive_for` finds the
+    /// settings that apply to this target.
+    #[serde(default)]
+    pub context: String,
 }
 
 /// An `upstream NAME {}` block.

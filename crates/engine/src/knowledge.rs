@@ -94,6 +94,10 @@ pub const PLACEHOLDERS: &[(&str, &str)] = &[
     ("file", "a file path"),
     ("process", "a process name"),
     ("status", "the HTTP status the client saw"),
+    (
+        "firewall_rule",
+        "the firewall rule or policy that drops or rejects the connection",
+    ),
 ];
 
 /// Fills `{{name}}` and `{{name|fallback}}` in `text` from `values`. An unknown value shows the

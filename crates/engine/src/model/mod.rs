@@ -7,12 +7,15 @@
 
 pub mod access;
 pub mod backends;
+pub mod containers;
 pub mod endpoints;
 pub mod events;
 pub mod fpm;
 pub mod nginx;
 pub mod platform;
+pub mod reach;
 pub mod time;
+pub mod versions;
 
 use crate::facts::*;
 use crate::report::Artifact;

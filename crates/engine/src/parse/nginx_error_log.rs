@@ -463,6 +463,7 @@ fn parse_bare(t: &str) -> Option<ErrorEvent> {
 /// connection number.
 fn fill_body(event: &mut ErrorEvent, body: &str) {
     let (head, tail) = split_tail(body);
+    let has_tail = tail.is_some();
     if let Some(tail) = tail {
         let own = |v: Option<&str>| v.map(str::to_string);
         event.client = own(tail.client);
@@ -474,6 +475,36 @@ fn fill_body(event: &mut ErrorEvent, body: &str) {
         event.referrer = own(tail.referrer);
     }
     let mut head = head;
+    // A line cut by a pager or a narrow terminal (`less -S` and nano mark it with `$`,
+    // systemctl with `>`): the end of the phase or the errno text may be missing.
+    let cut = !has_tail
+        && ['$', '>', '…'].iter().any(|m| head.ends_with(*m))
+        && (head.contains(" (") || head.contains(" while "))
+        && head.len() > 20;
+    if cut {
+        head = head.trim_end_matches(['$', '>', '…']).trim_end();
+        if let Some(i) = head.rfind(" while ") {
+            let partial = &head[i + 7..];
+            if partial.len() >= 4
+                && let Some(action) = ACTIONS.iter().find(|a| a.starts_with(partial))
+            {
+                event.action = Some(action.to_string());
+                head = &head[..i];
+            }
+        }
+        if !head.ends_with(')')
+            && let Some(open) = head.rfind(" (")
+            && let Some((num, text)) = head[open + 2..].split_once(": ")
+            && !num.is_empty()
+            && num.len() <= 5
+            && num.bytes().all(|b| b.is_ascii_digit())
+            && !text.contains(')')
+        {
+            event.errno = num.parse().ok();
+            event.errno_text = Some(text.to_string());
+            head = &head[..open];
+        }
+    }
     // ` while ACTION` at the end of the head.
     if let Some(i) = head.rfind(" while ") {
         let candidate = &head[i + 7..];
@@ -559,8 +590,9 @@ struct Tail<'a> {
 /// scanned once; at most a few candidate tails are parsed per first key, so a line full of fake
 /// tails stays linear.
 fn split_tail(body: &str) -> (&str, Option<Tail<'_>>) {
-    const FIRST_KEYS: [&str; 3] = [", client: ", ", resolver: ", ", upstream: \""];
-    let mut candidates: [Vec<usize>; 3] = Default::default();
+    // `, context: ngx.timer` (OpenResty) comes before `, client:`.
+    const FIRST_KEYS: [&str; 4] = [", context: ", ", client: ", ", resolver: ", ", upstream: \""];
+    let mut candidates: [Vec<usize>; 4] = Default::default();
     for (comma, _) in body.rmatch_indices(',') {
         let rest = &body[comma..];
         if let Some(k) = FIRST_KEYS.iter().position(|key| rest.starts_with(key))
@@ -598,7 +630,7 @@ fn parse_tail(text: &str) -> Option<Tail<'_>> {
             "upstream" => &mut tail.upstream,
             "host" => &mut tail.host,
             "referrer" => &mut tail.referrer,
-            "resolver" | "login" => &mut None,
+            "resolver" | "login" | "context" => &mut None,
             _ => return None,
         };
         *slot = Some(value);
@@ -954,6 +986,27 @@ mod tests {
         assert_eq!((label.class, label.errno), (MessageClass::RecvFailed, Some(104)));
         assert!(parse_line("nginx: the configuration file /etc/nginx/nginx.conf syntax is ok").is_none());
         assert!(parse_line("*12 hello there").is_none());
+    }
+
+    #[test]
+    fn reads_openresty_context_tails() {
+        let timer = one(
+            "2016/08/04 19:39:38 [error] 3475351#0: connect() to [2001:590:1c09:18a::201a]:80 failed (101: Network is unreachable), context: ngx.timer, client: 113.103.62.33, server: 0.0.0.0:443",
+        );
+        assert_eq!(timer.errno, Some(101));
+        assert_eq!(timer.class, MessageClass::ConnectFailed);
+        assert_eq!(timer.target.as_deref(), Some("[2001:590:1c09:18a::201a]:80"));
+        assert_eq!(timer.client.as_deref(), Some("113.103.62.33"));
+    }
+
+    #[test]
+    fn reads_lines_cut_by_a_pager() {
+        let refused = one("2020/09/08 17:58:56 [error] 3087#3087: *2 connect() failed (111: Connection ref$");
+        assert_eq!(refused.class, MessageClass::ConnectFailed);
+        assert_eq!(refused.errno, Some(111));
+        let nolive = one("2020/09/08 17:58:59 [error] 3089#3089: *3 no live upstreams while connecting to$");
+        assert_eq!(nolive.class, MessageClass::NoLiveUpstreams);
+        assert_eq!(nolive.action.as_deref(), Some("connecting to upstream"));
     }
 
     #[test]

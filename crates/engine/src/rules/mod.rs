@@ -5,10 +5,21 @@ use crate::cause::Cause;
 use crate::model::Model;
 use crate::span::Span;
 
+pub mod address_in_use;
 pub mod app_worker_died;
 pub mod backend_oom_killed;
+pub mod backend_unit_not_running;
+pub mod connect_refused;
+pub mod connect_timeout;
+pub mod container_backend_loopback;
+pub mod container_loopback;
+pub mod container_name_unresolved;
+pub mod container_to_host_refused;
+pub mod dns_name_unresolved;
+pub mod dns_stale_address;
 pub mod fastcgi_connection_refused;
 pub mod fastcgi_target_not_where_fpm_listens;
+pub mod firewall_blocks_port;
 pub mod fpm_child_crashed;
 pub mod fpm_execution_timed_out;
 pub mod fpm_listen_queue_full;
@@ -17,9 +28,15 @@ pub mod fpm_reports_stopped;
 pub mod fpm_socket_owner_config;
 pub mod host_resources_exhausted;
 pub mod httpd_network_boolean_off;
+pub mod keepalive_reset;
+pub mod kube_no_endpoints;
 pub mod mac_denial_for_nginx;
 pub mod missing_socket_names_php_version;
+pub mod no_live_upstreams;
+pub mod no_route_to_backend;
 pub mod primary_script_unknown;
+pub mod read_timeout;
+pub mod read_timeout_wrong_module;
 pub mod tcp_connect_eacces;
 pub mod terminate_timeout_below_read_timeout;
 pub mod unix_eacces_despite_open_mode;
@@ -212,4 +229,21 @@ pub const RULES: &[&Rule] = &[
     &upstream_closed_mid_header::RULE,
     &backend_oom_killed::RULE,
     &host_resources_exhausted::RULE,
+    &address_in_use::RULE,
+    &backend_unit_not_running::RULE,
+    &connect_refused::RULE,
+    &connect_timeout::RULE,
+    &container_backend_loopback::RULE,
+    &container_loopback::RULE,
+    &container_name_unresolved::RULE,
+    &container_to_host_refused::RULE,
+    &dns_name_unresolved::RULE,
+    &dns_stale_address::RULE,
+    &firewall_blocks_port::RULE,
+    &keepalive_reset::RULE,
+    &kube_no_endpoints::RULE,
+    &no_live_upstreams::RULE,
+    &no_route_to_backend::RULE,
+    &read_timeout::RULE,
+    &read_timeout_wrong_module::RULE,
 ];

@@ -353,6 +353,7 @@ fn upstream_target(d: &Directive, scope: &Scope, file: Option<String>) -> Option
         listens,
         location: scope.location.clone(),
         file,
+        context: scope.path.clone(),
     })
 }
 
@@ -514,6 +515,7 @@ mod tests {
         assert_eq!(target.location.as_deref(), Some("~ \\.php$"));
         assert_eq!(target.listens, ["443 ssl default_server"]);
         assert_eq!(target.file.as_deref(), Some("/etc/nginx/conf.d/app.conf"));
+        assert_eq!(target.context, "http > server(shop.example.com) > location(~ \\.php$)");
         let Fact::NginxDirective(param) = &facts[4] else {
             panic!()
         };
