@@ -25,9 +25,37 @@ pub const SPEC: KindSpec = KindSpec {
         name.contains("error.log") || name.contains("error_log") || (name.ends_with(".log") && name.contains("error"))
     },
     line: Some(is_error_line),
-    block: |lines| share_of_lines(lines, is_error_line),
+    block: block_score,
     parse,
 };
+
+/// The share of lines that are error-log lines, counting the indented continuation lines of an
+/// entry a terminal or a mail client wrapped (they follow a log line and start with blanks).
+fn block_score(lines: &[&str]) -> f32 {
+    let plain = share_of_lines(lines, is_error_line);
+    let mut total = 0usize;
+    let mut hits = 0usize;
+    let mut after_entry = false;
+    for line in lines.iter().filter(|l| !l.trim().is_empty()) {
+        total += 1;
+        if is_error_line(line) {
+            hits += 1;
+            after_entry = true;
+        } else if after_entry && is_continuation(line) {
+            hits += 1;
+        } else {
+            after_entry = false;
+        }
+    }
+    let wrapped = if total == 0 { 0.0 } else { hits as f32 / total as f32 };
+    // Wrapped entries count a little less than whole lines, so that a real kind wins ties.
+    plain.max(wrapped * 0.9)
+}
+
+/// A line that continues a wrapped entry: indented, and not a log line of its own.
+fn is_continuation(line: &str) -> bool {
+    line.starts_with([' ', '\t']) && !line.trim().is_empty() && parse_line(line).is_none()
+}
 
 /// The `while ...` phase markers nginx writes (reference §1.3), longest first where they share
 /// a suffix.
@@ -65,7 +93,25 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
     let mut out = Parsed::default();
     // An entry still open because its FastCGI stderr text spans lines.
     let mut open: Option<(usize, Span, String)> = None; // (fact index, span so far, joined text)
+    // The last entry, which an indented line may continue (a terminal or mail client wrapped it).
+    let mut wrapped: Option<(usize, Span, String)> = None;
     for line in lines(cx.text, cx.base) {
+        if let Some((index, span, joined)) = wrapped.take()
+            && open.is_none()
+            && joined.len() < MAX_ENTRY_BYTES
+            && is_continuation(line.text)
+        {
+            let joined = format!("{} {}", joined.trim_end(), line.text.trim());
+            if let Some(event) = parse_line(&joined) {
+                let span = span.join(line.span);
+                out.facts[index] = FactAt {
+                    span,
+                    fact: Fact::ErrorEvent(event),
+                };
+                wrapped = Some((index, span, joined));
+                continue;
+            }
+        }
         if let Some((index, span, mut joined)) = open.take() {
             let continues = joined.len() < MAX_ENTRY_BYTES && !line.text.trim().is_empty();
             if continues && parse_line(line.text).is_none() {
@@ -92,12 +138,15 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
         match parse_line(text) {
             Some(event) => {
                 let still_open = event.class == MessageClass::FastcgiStderr && !stderr_closed(text);
+                let may_wrap = matches!(event.form, Some(LogForm::File | LogForm::Console));
                 out.facts.push(FactAt {
                     span: line.span,
                     fact: Fact::ErrorEvent(event),
                 });
                 if still_open {
                     open = Some((out.facts.len() - 1, line.span, text.to_string()));
+                } else if may_wrap {
+                    wrapped = Some((out.facts.len() - 1, line.span, text.to_string()));
                 }
             }
             None => out.unread.push(line.span),
@@ -138,7 +187,33 @@ pub fn parse_line(text: &str) -> Option<ErrorEvent> {
         }
         return Some(event);
     }
+    if let Some(event) = parse_embedded_file_form(inner) {
+        return Some(event);
+    }
     parse_bare(inner)
+}
+
+/// A file-form line behind a prefix no wrapper rule knows (`kubectl logs --prefix`, `stern`,
+/// log shippers: `pod container 2024-10-21T10:41:45Z 2024/10/21 08:41:45 [crit] ...`): the
+/// timestamp and level are searched within the first 256 bytes.
+fn parse_embedded_file_form(t: &str) -> Option<ErrorEvent> {
+    let b = t.as_bytes();
+    let limit = b.len().min(256);
+    let mut i = 1;
+    while i + 21 < b.len() && i < limit {
+        if b[i - 1] == b' '
+            && b[i..i + 4].iter().all(u8::is_ascii_digit)
+            && b[i + 4] == b'/'
+            && b[i + 19] == b' '
+            && b[i + 20] == b'['
+            && let Some(mut event) = t.get(i..).and_then(parse_file_form)
+        {
+            event.form = Some(LogForm::File);
+            return Some(event);
+        }
+        i += 1;
+    }
+    None
 }
 
 /// Strips syslog / journald / docker-compose / `docker logs -t` prefixes, returning the inner
@@ -249,9 +324,13 @@ fn parse_file_form(t: &str) -> Option<ErrorEvent> {
     }
     if let Some(after) = rest.strip_prefix('*') {
         let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+        // A number, or one redacted by the person (`*XXXXXXXX`, `*NNN`).
+        let redacted = after.bytes().take_while(u8::is_ascii_alphanumeric).count();
         if digits > 0 && after.as_bytes().get(digits) == Some(&b' ') {
             event.connection = after[..digits].parse().ok();
             rest = &after[digits + 1..];
+        } else if redacted > 0 && redacted <= 20 && after.as_bytes().get(redacted) == Some(&b' ') {
+            rest = &after[redacted + 1..];
         }
     }
     fill_body(&mut event, rest);
@@ -276,6 +355,18 @@ fn parse_console_form(t: &str) -> Option<ErrorEvent> {
 /// followed by the request tail or an errno, so that arbitrary prose is not taken for a log line.
 fn parse_bare(t: &str) -> Option<ErrorEvent> {
     let t = t.trim();
+    // A message pasted as a slug (an issue title or URL: `upstream-sent-too-big-header-while-...`).
+    if !t.contains(' ')
+        && t.starts_with("upstream-")
+        && t.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
+        let text = t.replace('-', " ");
+        return parse_bare(&text).filter(|e| e.action.is_some()).map(|mut e| {
+            e.message = e.message.replace(' ', "-");
+            e
+        });
+    }
     let mut event = ErrorEvent {
         form: Some(LogForm::Bare),
         ..Default::default()
@@ -291,7 +382,21 @@ fn parse_bare(t: &str) -> Option<ErrorEvent> {
             | MessageClass::HostNotFoundInUpstream
             | MessageClass::FastcgiProtocol
     ) && (event.errno.is_some() || has_tail || event.config_file.is_some());
-    let accepted = (event.class != MessageClass::Other && (has_tail || event.errno.is_some())) || strong;
+    // The upstream-response templates are specific enough on their own (`upstream sent invalid
+    // header: "\x09..."` pasted alone), as long as the line is nothing but the message.
+    let specific = matches!(
+        event.class,
+        MessageClass::TooBigHeader
+            | MessageClass::InvalidHeader
+            | MessageClass::InvalidResponse
+            | MessageClass::FastcgiProtocol
+            | MessageClass::Http2Protocol
+            | MessageClass::NoValidHttpHeader
+            | MessageClass::PrematurelySentResponse
+            | MessageClass::SslCertificateVerify
+            | MessageClass::SslCertificateName
+    ) && event.message.starts_with("upstream ");
+    let accepted = (event.class != MessageClass::Other && (has_tail || event.errno.is_some())) || strong || specific;
     accepted.then_some(event)
 }
 
@@ -624,6 +729,9 @@ pub fn classify(message: &str) -> (MessageClass, Option<String>) {
     if m.starts_with("cannot load certificate")
         || m.contains("\"ssl_certificate\" is defined")
         || m.starts_with("SSL_CTX_use_PrivateKey")
+        || m.starts_with("SSL_CTX_use_certificate")
+        || m.starts_with("SSL_CTX_load_verify_locations")
+        || m.starts_with("BIO_new_file(")
         || m.starts_with("PEM_read_bio")
     {
         return (C::CertificateLoad, None);
@@ -783,6 +891,50 @@ mod tests {
             first.upstream.as_deref(),
             Some("fastcgi://unix:/run/php/php8.3-fpm.sock:")
         );
+    }
+
+    #[test]
+    fn joins_wrapped_entries_and_redacted_connections() {
+        let text = "2019/10/16 14:MM:SS [crit] 31375#31375: *XXXXXXXX connect() to 127.0.0.1:80 failed\n   (99: Cannot assign requested address) while connecting to upstream, \n   client: X.X.X.X, server: localhost, request: \"GET /a.png HTTP/2.0\", upstream: \n   \"http://127.0.0.1:80/a.png\", host: \"a.example.org\"\n";
+        let parsed = parse(&ParseContext::new(text, 0));
+        assert_eq!(parsed.facts.len(), 1, "{:?}", parsed.facts);
+        assert!(parsed.unread.is_empty());
+        let Fact::ErrorEvent(e) = &parsed.facts[0].fact else {
+            panic!()
+        };
+        assert_eq!(e.class, MessageClass::ConnectFailed);
+        assert_eq!(e.errno, Some(99));
+        assert_eq!(e.target.as_deref(), Some("127.0.0.1:80"));
+        assert_eq!(e.upstream.as_deref(), Some("http://127.0.0.1:80/a.png"));
+        assert_eq!(e.host.as_deref(), Some("a.example.org"));
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(block_score(&lines) > 0.8);
+    }
+
+    #[test]
+    fn reads_lines_behind_unknown_prefixes() {
+        let e = one(
+            "ingress-nginx-controller-678c58d9d6-8p8vj controller 2024-10-21T10:41:45.462803094+02:00 2024/10/21 08:41:45 [crit] 165#165: *18127 SSL_do_handshake() failed (SSL: error:0A000458:SSL routines::tlsv1 unrecognized name:SSL alert number 112) while SSL handshaking to upstream, client: 185.71.112.107, server: a.example.org, request: \"GET / HTTP/1.1\", upstream: \"https://192.0.2.82:443/\", host: \"a.example.org\"",
+        );
+        assert_eq!(e.class, MessageClass::SslHandshakeFailed);
+        assert_eq!(e.action.as_deref(), Some("SSL handshaking to upstream"));
+        assert_eq!(e.upstream.as_deref(), Some("https://192.0.2.82:443/"));
+    }
+
+    #[test]
+    fn reads_bare_upstream_templates_and_slugs() {
+        let e = one("upstream sent invalid header: \"\\x09...\"");
+        assert_eq!(e.class, MessageClass::InvalidHeader);
+        assert_eq!(e.form, Some(LogForm::Bare));
+        let slug = one("upstream-sent-too-big-header-while-reading-response-header-from-upstream");
+        assert_eq!(slug.class, MessageClass::TooBigHeader);
+        assert_eq!(slug.action.as_deref(), Some("reading response header from upstream"));
+        assert!(parse_line("upstream-servers-are-fine").is_none());
+        assert!(parse_line("the upstream sent invalid header yesterday").is_none());
+        let cert = one(
+            "nginx: [emerg] BIO_new_file(\"/etc/letsencrypt/live/example.org/cert.pem\") failed (SSL: error:02001002:system library:fopen:No such file or directory)",
+        );
+        assert_eq!(cert.class, MessageClass::CertificateLoad);
     }
 
     #[test]
