@@ -94,6 +94,8 @@ pub const PLACEHOLDERS: &[(&str, &str)] = &[
     ("file", "a file path"),
     ("process", "a process name"),
     ("status", "the HTTP status the client saw"),
+    ("size", "the proposed new size or limit (16k, 16384...)"),
+    ("ssl_name", "the backend's TLS name (SNI and certificate name)"),
 ];
 
 /// Fills `{{name}}` and `{{name|fallback}}` in `text` from `values`. An unknown value shows the

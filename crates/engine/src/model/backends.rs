@@ -131,3 +131,157 @@ pub fn is_running(s: &ServiceStatus) -> bool {
 pub fn is_down(s: &ServiceStatus) -> bool {
     matches!(s.active.as_str(), "inactive" | "failed") || s.sub.as_deref() == Some("dead")
 }
+
+impl<'a> Model<'a> {
+    /// A backend's own log saying it could not bind `dialed` (PHP-FPM `unable to bind listening
+    /// socket ... (98)`, an app server's `Address already in use`): whatever answers there now
+    /// is another service that took the port.
+    pub fn bind_failure_on(&self, dialed: &Endpoint) -> Option<(usize, crate::span::Span)> {
+        let fpm = self.all::<FpmEvent>().find(|e| {
+            e.class == FpmClass::UnableToBind
+                && e.address
+                    .as_deref()
+                    .and_then(Endpoint::parse)
+                    .is_some_and(|a| endpoints::same_endpoint(&a, dialed))
+        });
+        if let Some(e) = fpm {
+            return Some((e.artifact, e.span));
+        }
+        self.all::<AppEvent>()
+            .find(|e| {
+                e.class == "address-in-use" && e.endpoint.as_ref().is_some_and(|a| endpoints::same_endpoint(a, dialed))
+            })
+            .map(|e| (e.artifact, e.span))
+    }
+}
+
+/// The protocol a backend speaks on its socket.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Speaks {
+    /// HTTP (gunicorn, uvicorn, node, java, another web server, uWSGI `--http`).
+    Http,
+    /// FastCGI (PHP-FPM).
+    Fastcgi,
+    /// The uwsgi binary protocol (uWSGI `--socket`).
+    Uwsgi,
+}
+
+impl Speaks {
+    /// How the protocol is named in a title.
+    pub fn name(self) -> &'static str {
+        match self {
+            Speaks::Http => "HTTP",
+            Speaks::Fastcgi => "FastCGI",
+            Speaks::Uwsgi => "the uwsgi protocol",
+        }
+    }
+}
+
+/// What is known about the protocol of the server behind an address, and where it was learnt.
+#[derive(Clone, Debug)]
+pub struct BackendSpeaks {
+    /// The protocol.
+    pub speaks: Speaks,
+    /// What listens there, in the person's words (`gunicorn`, `PHP-FPM pool www`).
+    pub what: String,
+    /// The fact it was learnt from: artifact and span.
+    pub from: (usize, crate::span::Span),
+}
+
+/// The protocol a process speaks, from its name, when the name says it.
+pub fn speaks_of_process(process: &str) -> Option<Speaks> {
+    let p = process.to_ascii_lowercase();
+    if p.contains("php") && p.contains("fpm") {
+        return Some(Speaks::Fastcgi);
+    }
+    const HTTP: &[&str] = &[
+        "gunicorn",
+        "uvicorn",
+        "hypercorn",
+        "daphne",
+        "waitress",
+        "node",
+        "nodejs",
+        "bun",
+        "deno",
+        "java",
+        "puma",
+        "unicorn",
+        "thin",
+        "passenger",
+        "dotnet",
+        "kestrel",
+        "caddy",
+        "apache2",
+        "httpd",
+        "nginx",
+        "traefik",
+        "envoy",
+        "haproxy",
+        "tomcat",
+        "jetty",
+        "grafana",
+        "prometheus",
+        "streamlit",
+        "gitea",
+        "minio",
+    ];
+    HTTP.iter()
+        .any(|h| p == *h || p.starts_with(&format!("{h}:")) || p.starts_with(&format!("{h} ")))
+        .then_some(Speaks::Http)
+}
+
+impl<'a> Model<'a> {
+    /// What protocol the server listening on `dialed` speaks, when a pasted pool, listener or
+    /// application log says it.
+    pub fn backend_speaking(&self, dialed: &Endpoint) -> Option<BackendSpeaks> {
+        if let Some(pool) = self.pool_serving(dialed) {
+            let name = if pool.name.is_empty() {
+                "PHP-FPM".to_string()
+            } else {
+                format!("PHP-FPM pool {}", pool.name)
+            };
+            return Some(BackendSpeaks {
+                speaks: Speaks::Fastcgi,
+                what: name,
+                from: (pool.artifact, pool.span),
+            });
+        }
+        for e in self.all::<AppEvent>() {
+            if e.class != "listening" || !e.endpoint.as_ref().is_some_and(|ep| endpoints::serves(ep, dialed)) {
+                continue;
+            }
+            let speaks = match e.server.as_str() {
+                "uwsgi" if e.message.starts_with("uwsgi socket") => Speaks::Uwsgi,
+                "uwsgi" if e.message.contains("http bound on") => Speaks::Http,
+                "uwsgi" => continue,
+                _ => Speaks::Http,
+            };
+            return Some(BackendSpeaks {
+                speaks,
+                what: e.server.clone(),
+                from: (e.artifact, e.span),
+            });
+        }
+        for l in self.listeners_serving(dialed) {
+            if let Some(process) = l.process.as_deref()
+                && let Some(speaks) = speaks_of_process(process)
+            {
+                return Some(BackendSpeaks {
+                    speaks,
+                    what: process.to_string(),
+                    from: (l.artifact, l.span),
+                });
+            }
+        }
+        None
+    }
+}
+
+/// True when a uWSGI `invalid request block size: N` is HTTP read as a uwsgi packet: the size
+/// is bytes 2-3 of the request, little-endian, so `GET ` gives "ET" = 0x5445 = 21573, `POST`
+/// "OS" = 21327, `PUT ` "UT", `HEAD` "EA", `DELETE` "EL", `OPTIONS` "PT", `PATCH` "AT".
+pub fn uwsgi_block_is_http(size: u64) -> bool {
+    let (lo, hi) = (size & 0xff, size >> 8);
+    size < 0x1_0000 && (b'A' as u64..=b'Z' as u64).contains(&lo) && (b'A' as u64..=b'Z' as u64).contains(&hi)
+}

@@ -7,6 +7,7 @@
 pub mod backends;
 pub mod endpoints;
 pub mod events;
+pub mod layers;
 pub mod nginx;
 pub mod platform;
 

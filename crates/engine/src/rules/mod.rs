@@ -5,7 +5,30 @@ use crate::cause::Cause;
 use crate::model::Model;
 use crate::span::Span;
 
+pub mod client_keepalive_shorter_than_lb;
+pub mod client_resolves_elsewhere;
+pub mod conflicting_server_name_ignored;
+pub mod ephemeral_ports_exhausted;
+pub mod error_page_from_another_layer;
+pub mod fastcgi_reply_not_fastcgi;
+pub mod http2_reply_is_http1;
+pub mod http_reply_not_http;
+pub mod malformed_upstream_response;
+pub mod nginx_config_rejected;
+pub mod nginx_signal_without_master;
+pub mod nginx_unit_stopped;
+pub mod out_of_file_descriptors;
+pub mod pass_directive_vs_backend_protocol;
 pub mod php_fpm_down;
+pub mod request_served_by_other_server_block;
+pub mod server_logs_clean;
+pub mod tls_to_plaintext_upstream;
+pub mod upstream_certificate_rejected;
+pub mod upstream_header_exceeds_buffer;
+pub mod upstream_tls_handshake_failed;
+pub mod uwsgi_request_block_too_large;
+pub mod uwsgi_socket_got_http;
+pub mod worker_connections_exhausted;
 
 /// A rule: its id, the cause it argues for, its documentation, and its check.
 pub struct Rule {
@@ -159,7 +182,11 @@ pub fn run(model: &Model<'_>) -> Vec<Draft> {
                 for (k, v) in draft.values {
                     best.value(&k, v);
                 }
-                best.edits.extend(draft.edits);
+                for edit in draft.edits {
+                    if !best.edits.contains(&edit) {
+                        best.edits.push(edit);
+                    }
+                }
             }
             None => ranked.push(draft),
         }
@@ -168,4 +195,29 @@ pub fn run(model: &Model<'_>) -> Vec<Draft> {
 }
 
 /// Every rule, in the order they run.
-pub const RULES: &[&Rule] = &[&php_fpm_down::RULE];
+pub const RULES: &[&Rule] = &[
+    &php_fpm_down::RULE,
+    &nginx_config_rejected::RULE,
+    &nginx_unit_stopped::RULE,
+    &nginx_signal_without_master::RULE,
+    &upstream_header_exceeds_buffer::RULE,
+    &fastcgi_reply_not_fastcgi::RULE,
+    &http_reply_not_http::RULE,
+    &tls_to_plaintext_upstream::RULE,
+    &http2_reply_is_http1::RULE,
+    &uwsgi_socket_got_http::RULE,
+    &pass_directive_vs_backend_protocol::RULE,
+    &upstream_tls_handshake_failed::RULE,
+    &upstream_certificate_rejected::RULE,
+    &malformed_upstream_response::RULE,
+    &request_served_by_other_server_block::RULE,
+    &conflicting_server_name_ignored::RULE,
+    &uwsgi_request_block_too_large::RULE,
+    &error_page_from_another_layer::RULE,
+    &client_keepalive_shorter_than_lb::RULE,
+    &client_resolves_elsewhere::RULE,
+    &server_logs_clean::RULE,
+    &out_of_file_descriptors::RULE,
+    &worker_connections_exhausted::RULE,
+    &ephemeral_ports_exhausted::RULE,
+];
