@@ -51,7 +51,12 @@ fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
         .find(|p| is_nginx_producer(&p.producer) && p.status.is_none_or(|s| s >= 500));
     let from_page = model
         .all::<ErrorPageInfo>()
-        .find(|p| p.producer != "unknown" && !is_nginx_producer(&p.producer) && p.status.is_none_or(|s| s >= 500))
+        .find(|p| {
+            // The ingress default backend's 503/404 is Kubernetes without endpoints, not a layer.
+            !matches!(p.producer.as_str(), "unknown" | "ingress-default-backend")
+                && !is_nginx_producer(&p.producer)
+                && p.status.is_none_or(|s| s >= 500)
+        })
         .map(|p| (p.artifact, p.span, p.producer.clone(), p.status));
     let from_header = model.all::<HttpResponse>().find_map(|r| {
         let who = producer_of(&r)?;
@@ -74,9 +79,32 @@ fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
         confidence,
         format!("the {status} comes from {}, not from nginx", label(&producer)),
     );
-    d.support(artifact, span, format!("{} produced this {status}", label(&producer)))
+    // Cloudflare's own codes say what it saw at the origin.
+    let meaning = match (producer.as_str(), status) {
+        ("cloudflare", 520) => {
+            Some("520: the origin answered with something Cloudflare could not use (empty or invalid)")
+        }
+        ("cloudflare", 521) => {
+            Some("521: the origin refused the connection (nginx down, or Cloudflare's addresses blocked)")
+        }
+        ("cloudflare", 522) => Some("522: connecting to the origin timed out (firewall, or the origin is overloaded)"),
+        ("cloudflare", 523) => Some("523: Cloudflare cannot route to the origin (wrong DNS record)"),
+        ("cloudflare", 524) => Some("524: the origin accepted but answered after 100 s"),
+        ("cloudflare", 525) => Some("525: the TLS handshake between Cloudflare and the origin failed"),
+        ("cloudflare", 526) => Some("526: the origin's certificate is invalid for Cloudflare's Full (strict) mode"),
+        _ => None,
+    };
+    let note = match meaning {
+        Some(m) => format!("{} produced this {status}; {m}", label(&producer)),
+        None => format!("{} produced this {status}", label(&producer)),
+    };
+    d.support(artifact, span, note)
         .value("layer", producer.clone())
         .value("status", status.to_string());
+    // 521/522/523: the layer reports the origin itself unreachable; the origin is the lead.
+    if matches!((producer.as_str(), status), ("cloudflare", 521..=523)) {
+        confidence -= 0.15;
+    }
     if let (Some(h), Some(p)) = (&from_header, &from_page)
         && (h.0, h.1) != (p.0, p.1)
     {

@@ -32,6 +32,22 @@ pub const RULE: Rule = Rule {
 
 fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
     let Some(e) = model.events(MessageClass::NoValidHttpHeader).next() else {
+        // Only the access log: `009` is nginx relaying an HTTP/0.9 (non-HTTP) reply.
+        if let Some(a) = model.all::<AccessEntry>().find(|a| a.status == 9) {
+            let mut d = Draft::new(
+                Cause::ProtocolMismatch,
+                0.6,
+                "the backend answers without HTTP headers (access log status 009)",
+            );
+            d.support(
+                a.artifact,
+                a.span,
+                "status 009: nginx relayed a reply that was not HTTP (its error log says \"upstream sent no valid HTTP/1.0 header\")",
+            )
+            .value("status", "009")
+            .value("directive", "proxy_pass");
+            out.push(d);
+        }
         return;
     };
     let peer = Model::event_endpoint(&e);

@@ -118,6 +118,17 @@ fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
         && let Some(name) = &first.target
     {
         d.value("directive", name.clone());
+        // A typo of a known directive: name the fix (the line itself is rarely pasted).
+        if let Some(known) = crate::parse::nginx_config::closest_directive(name) {
+            d.title = format!("{} (did you mean {known}?)", d.title);
+            d.edits.push(crate::rules::DraftEdit {
+                artifact: None,
+                span: None,
+                file: first.config_file.clone(),
+                before: name.clone(),
+                after: known.to_string(),
+            });
+        }
     }
     let mut corroborated = false;
     if let Some(t) = failed_test {

@@ -1,7 +1,8 @@
 //! `nginx-unit-stopped`: the nginx service is inactive or failed.
 //!
 //! ## What it looks for
-//! `systemctl status nginx` (or `service nginx status`) showing `inactive (dead)` or `failed`,
+//! `systemctl status nginx` (or `service nginx status`) showing `inactive (dead)` or `failed`
+//! (or an nginx container that exited or keeps restarting in `docker ps -a`),
 //! corroborated by what a stopped nginx leaves behind: `nginx -s reload` finding no pid file, a
 //! listener listing with nothing of nginx's on it, curl refused, a load balancer in front
 //! answering 502 with its own page, or another proxy's `connect() ... (111: Connection refused)`
@@ -31,20 +32,47 @@ pub const RULE: Rule = Rule {
     check,
 };
 
+/// An nginx container that is not running (exited, crash-looping).
+fn stopped_container<'a>(model: &Model<'a>) -> Option<crate::model::At<'a, Container>> {
+    model.all::<Container>().find(|c| {
+        let names = [Some(c.name.as_str()), c.image.as_deref(), c.service.as_deref()];
+        let nginx = names.iter().flatten().any(|n| {
+            let n = n.to_ascii_lowercase();
+            (n.contains("nginx") || n.contains("openresty")) && !n.contains("exporter")
+        });
+        nginx && !c.running && !c.status.is_empty()
+    })
+}
+
 fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
-    let Some(unit) = model.nginx_down() else { return };
-    let state = match (&unit.sub, &unit.result) {
-        (Some(sub), _) => format!("{} ({sub})", unit.active),
-        (None, Some(r)) => format!("{} (Result: {r})", unit.active),
-        _ => unit.active.clone(),
+    let (artifact, span, name, state) = if let Some(unit) = model.nginx_down() {
+        let state = match (&unit.sub, &unit.result) {
+            (Some(sub), _) => format!("{} ({sub})", unit.active),
+            (None, Some(r)) => format!("{} (Result: {r})", unit.active),
+            _ => unit.active.clone(),
+        };
+        (unit.artifact, unit.span, unit.unit.clone(), state)
+    } else if let Some(c) = stopped_container(model) {
+        (
+            c.artifact,
+            c.span,
+            format!("the container {}", c.name),
+            c.status.clone(),
+        )
+    } else {
+        return;
     };
     let mut d = Draft::new(
         Cause::NginxNotRunning,
         0.7,
-        format!("nginx is not running: {} is {state}", unit.unit),
+        format!("nginx is not running: {name} is {state}"),
     );
-    d.support(unit.artifact, unit.span, format!("{} is {state}", unit.unit))
-        .value("service", unit.unit.trim_end_matches(".service").to_string());
+    d.support(artifact, span, format!("{name} is {state}")).value(
+        "service",
+        name.trim_end_matches(".service")
+            .trim_start_matches("the container ")
+            .to_string(),
+    );
     let mut confidence: f32 = 0.7;
     // What a stopped nginx leaves behind.
     if let Some(p) = model.events(MessageClass::PidFile).find(|e| no_master(e)) {
@@ -109,16 +137,25 @@ fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
         || model.events(MessageClass::CertificateLoad).next().is_some()
         || model.all::<ConfigTest>().any(|t| !t.ok);
     if config_error {
-        d.title = format!(
-            "nginx is not running: {} is {state} (its configuration test fails)",
-            unit.unit
-        );
+        d.title = format!("nginx is not running: {name} is {state} (its configuration test fails)");
         confidence = confidence.min(0.78);
     }
-    // Down because its port is taken: port-conflict names the owner.
+    // Down because its port is taken (port-conflict names the owner), or because a backend
+    // name did not resolve at start-up (dns-resolution / container-networking say why).
     if let Some(b) = model.events(MessageClass::BindFailed).next() {
         d.support(b.artifact, b.span, "nginx could not bind its port at start");
         confidence = confidence.min(0.7);
+    }
+    if let Some(h) = model
+        .events(MessageClass::HostNotFoundInUpstream)
+        .find(|h| h.level == Some(Level::Emerg))
+    {
+        d.support(
+            h.artifact,
+            h.span,
+            "nginx stopped at start: a backend name did not resolve",
+        );
+        confidence = confidence.min(0.65);
     }
     d.confidence = confidence.min(0.95);
     out.push(d);

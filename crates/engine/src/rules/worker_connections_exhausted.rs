@@ -27,7 +27,16 @@ pub const RULE: Rule = Rule {
 
 fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
     let events: Vec<_> = model.events(MessageClass::WorkerConnections).collect();
-    let Some(first) = events.first() else { return };
+    // `[alert]` is a failed connection; the `[warn] ..., reusing connections` variant only closes
+    // idle keepalive connections to make room.
+    let Some(first) = events
+        .iter()
+        .find(|e| e.level.is_none_or(|l| l <= Level::Alert) && !e.message.contains("reusing connections"))
+        .or_else(|| events.first())
+    else {
+        return;
+    };
+    let reusing = first.message.contains("reusing connections");
     let count = first
         .message
         .split_whitespace()
@@ -62,7 +71,11 @@ fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
     if let Some(n) = count {
         d.value("limit", n.to_string());
     }
-    for e in events.iter().skip(1).take(2) {
+    if reusing {
+        d.confidence = 0.45;
+        d.title = format!("{} (nginx closes idle keepalive connections to make room)", d.title);
+    }
+    for e in events.iter().filter(|e| e.span != first.span).take(2) {
         d.support(e.artifact, e.span, "again");
     }
     let wanted = count.map_or(4096, |n| (n * 4).max(4096));
@@ -75,7 +88,7 @@ fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
             format!("worker_connections {};", c.args.join(" ")),
             format!("worker_connections {wanted};"),
         );
-        d.confidence = 0.9;
+        d.confidence = if reusing { 0.5 } else { 0.9 };
     }
     out.push(d);
 }

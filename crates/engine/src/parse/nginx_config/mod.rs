@@ -18,7 +18,7 @@ pub mod parser;
 pub use ast::{ConfigFile, Directive};
 pub use extract::{ConfigNode, PassTarget, facts_of_file, facts_of_joined, parse_pass};
 pub use includes::{IncludeIssue, IncludeProblem, JoinedConfig, JoinedDirective, join};
-pub use names::is_known_directive;
+pub use names::{closest_directive, is_known_directive};
 
 use crate::facts::{ConfigProblem, Fact, FactAt};
 use crate::kind::Kind;
