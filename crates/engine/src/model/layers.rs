@@ -87,6 +87,32 @@ pub fn no_master(e: &ErrorEvent) -> bool {
             || (e.message.starts_with("kill(") && e.errno == Some(3)))
 }
 
+/// The port a curl connection error names (`Failed to connect to localhost port 80 after 0 ms`).
+pub fn curl_port(e: &CurlError) -> Option<u16> {
+    let (_, rest) = e.message.split_once(" port ")?;
+    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().ok()
+}
+
+/// What a `ps` listing says about nginx: `Some(true)` when an nginx master (or a foreground
+/// `nginx -g daemon off;`) runs, `Some(false)` when the listing looked for nginx (a `grep nginx`
+/// row, or a full listing) and found none, `None` when no listing was pasted.
+pub fn nginx_master_in_ps(model: &Model<'_>) -> Option<(bool, usize, crate::span::Span)> {
+    let rows: Vec<_> = model.all::<ProcessInfo>().collect();
+    let first = rows.first()?;
+    if let Some(m) = rows
+        .iter()
+        .find(|p| p.command.contains("nginx: master process") || p.command.starts_with("nginx -g"))
+    {
+        return Some((true, m.artifact, m.span));
+    }
+    let looked = rows.len() >= 8
+        || rows
+            .iter()
+            .any(|p| p.command.contains("grep") && p.command.contains("nginx"));
+    looked.then_some((false, first.artifact, first.span))
+}
+
 /// What the server's own logs say about failures.
 #[derive(Clone, Debug, Default)]
 pub struct ServerLogs<'a> {

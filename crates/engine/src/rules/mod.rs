@@ -28,6 +28,7 @@ pub mod upstream_header_exceeds_buffer;
 pub mod upstream_tls_handshake_failed;
 pub mod uwsgi_request_block_too_large;
 pub mod uwsgi_socket_got_http;
+pub mod web_port_refused;
 pub mod worker_connections_exhausted;
 
 /// A rule: its id, the cause it argues for, its documentation, and its check.
@@ -220,4 +221,5 @@ pub const RULES: &[&Rule] = &[
     &out_of_file_descriptors::RULE,
     &worker_connections_exhausted::RULE,
     &ephemeral_ports_exhausted::RULE,
+    &web_port_refused::RULE,
 ];

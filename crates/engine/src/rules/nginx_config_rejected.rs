@@ -164,6 +164,17 @@ fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
     if corroborated {
         confidence += 0.13;
     }
+    // nginx still up: it keeps serving the previous configuration until the error is fixed.
+    if !reload_rejected {
+        let running = model
+            .nginx_running()
+            .map(|r| (r.artifact, r.span))
+            .or_else(|| model.nginx_listeners().first().map(|l| (l.artifact, l.span)));
+        if let Some((artifact, span)) = running {
+            d.title = format!("{} (the running nginx keeps its previous configuration)", d.title);
+            d.support(artifact, span, "nginx is still running: with the old configuration");
+        }
+    }
     if let Some(ok) = model.all::<ConfigTest>().find(|t| t.ok) {
         d.against(
             ok.artifact,

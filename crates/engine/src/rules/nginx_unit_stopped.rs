@@ -122,6 +122,17 @@ fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
         );
         confidence += 0.08;
     }
+    match crate::model::layers::nginx_master_in_ps(model) {
+        Some((false, artifact, span)) => {
+            d.support(artifact, span, "no nginx master process in the process list");
+            confidence += 0.05;
+        }
+        Some((true, artifact, span)) => {
+            d.against(artifact, span, "an nginx master process is running");
+            confidence -= 0.35;
+        }
+        None => {}
+    }
     // Against: nginx is listening after all.
     if let Some(l) = nginx_listeners.first() {
         d.against(l.artifact, l.span, format!("nginx listens on {}", l.local));
