@@ -79,6 +79,16 @@ fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
         confidence,
         format!("the {status} comes from {}, not from nginx", label(&producer)),
     );
+    // Cloudflare also puts `server: cloudflare` on the origin's own 502 it relays: without the
+    // page, the headers alone do not tell who made it.
+    if from_page.is_none() && producer == "cloudflare" && status == 502 {
+        d.support(
+            artifact,
+            span,
+            "Cloudflare relays the origin's own 502 with the same headers: the page body tells them apart",
+        );
+        confidence -= 0.2;
+    }
     // Cloudflare's own codes say what it saw at the origin.
     let meaning = match (producer.as_str(), status) {
         ("cloudflare", 520) => {
