@@ -133,6 +133,32 @@ pub fn is_down(s: &ServiceStatus) -> bool {
 }
 
 impl<'a> Model<'a> {
+    /// True when an address in an error line (`upstream: "http://172.18.0.3:8000/"`, resolved)
+    /// is the configured one (`app:8000`, a name): the same address, or the same port where the
+    /// name is a container whose pasted address it is, or the only configured target on that
+    /// port.
+    pub fn same_backend(&self, logged: &Endpoint, configured: &Endpoint) -> bool {
+        if endpoints::same_endpoint(logged, configured) {
+            return true;
+        }
+        let (Endpoint::Tcp { host: lh, port: lp }, Endpoint::Tcp { host: ch, port: cp }) = (logged, configured) else {
+            return false;
+        };
+        if lp != cp || lp.is_none() || ch.parse::<std::net::IpAddr>().is_ok() || lh.parse::<std::net::IpAddr>().is_err()
+        {
+            return false;
+        }
+        if let Some(c) = self.all::<Container>().find(|c| c.addresses.iter().any(|a| a == lh)) {
+            return c.name == *ch || c.service.as_deref() == Some(ch.as_str());
+        }
+        self.targets()
+            .iter()
+            .flat_map(|t| t.endpoints.clone())
+            .filter(|e| e.port() == *lp)
+            .count()
+            == 1
+    }
+
     /// A backend's own log saying it could not bind `dialed` (PHP-FPM `unable to bind listening
     /// socket ... (98)`, an app server's `Address already in use`): whatever answers there now
     /// is another service that took the port.
@@ -231,6 +257,46 @@ pub fn speaks_of_process(process: &str) -> Option<Speaks> {
         .then_some(Speaks::Http)
 }
 
+/// The protocol a container command line speaks: uWSGI's `--socket` (uwsgi) or `--http`/
+/// `--http-socket` (HTTP), an HTTP application server, PHP-FPM.
+pub fn speaks_of_command(command: &str) -> Option<Speaks> {
+    let c = command.to_ascii_lowercase();
+    let words: Vec<&str> = c
+        .split(|ch: char| ch.is_whitespace() || matches!(ch, '[' | ']' | ',' | '"' | '\''))
+        .filter(|w| !w.is_empty())
+        .collect();
+    if words.iter().any(|w| w.ends_with("uwsgi")) {
+        if words.iter().any(|w| w.starts_with("--http")) {
+            return Some(Speaks::Http);
+        }
+        if words
+            .iter()
+            .any(|w| *w == "--socket" || w.starts_with("--socket=") || *w == "-s" || w.starts_with("--uwsgi-socket"))
+        {
+            return Some(Speaks::Uwsgi);
+        }
+        return None;
+    }
+    if words.iter().any(|w| w.contains("php-fpm")) {
+        return Some(Speaks::Fastcgi);
+    }
+    words
+        .iter()
+        .find_map(|w| speaks_of_process(w.rsplit('/').next().unwrap_or(w)))
+}
+
+/// The protocol an image speaks, from its name: `php:8.3-fpm` (FastCGI), web servers and
+/// common HTTP apps.
+pub fn speaks_of_image(image: &str) -> Option<Speaks> {
+    let i = image.to_ascii_lowercase();
+    let name = i.rsplit('/').next().unwrap_or(&i);
+    if name.contains("fpm") {
+        return Some(Speaks::Fastcgi);
+    }
+    let base = name.split(':').next().unwrap_or(name);
+    speaks_of_process(base)
+}
+
 impl<'a> Model<'a> {
     /// What protocol the server listening on `dialed` speaks, when a pasted pool, listener or
     /// application log says it.
@@ -274,6 +340,54 @@ impl<'a> Model<'a> {
                 });
             }
         }
+        // Containers: nginx dials a compose service or container by name.
+        let Endpoint::Tcp { host, port } = dialed else {
+            return None;
+        };
+        let port_text = port.map(|p| p.to_string());
+        let mentions_port = |texts: &[&str]| {
+            let all_silent = texts.iter().all(|t| !t.bytes().any(|b| b.is_ascii_digit()));
+            all_silent
+                || port_text
+                    .as_deref()
+                    .is_some_and(|p| texts.iter().any(|t| t.contains(p)))
+        };
+        for svc in self.all::<ComposeService>() {
+            if svc.name != *host && svc.container_name.as_deref() != Some(host.as_str()) {
+                continue;
+            }
+            let command = svc.command.as_deref().unwrap_or("");
+            let mut texts: Vec<&str> = vec![command];
+            texts.extend(svc.expose.iter().map(String::as_str));
+            texts.extend(svc.ports.iter().map(String::as_str));
+            if !mentions_port(&texts) {
+                continue;
+            }
+            if let Some(speaks) = speaks_of_command(command).or_else(|| svc.image.as_deref().and_then(speaks_of_image))
+            {
+                return Some(BackendSpeaks {
+                    speaks,
+                    what: format!("the {} service", svc.name),
+                    from: (svc.artifact, svc.span),
+                });
+            }
+        }
+        for c in self.all::<Container>() {
+            if c.name != *host && c.service.as_deref() != Some(host.as_str()) {
+                continue;
+            }
+            let texts: Vec<&str> = c.ports.iter().map(String::as_str).collect();
+            if !mentions_port(&texts) {
+                continue;
+            }
+            if let Some(speaks) = c.image.as_deref().and_then(speaks_of_image) {
+                return Some(BackendSpeaks {
+                    speaks,
+                    what: format!("the {} container", c.name),
+                    from: (c.artifact, c.span),
+                });
+            }
+        }
         None
     }
 }
@@ -284,4 +398,34 @@ impl<'a> Model<'a> {
 pub fn uwsgi_block_is_http(size: u64) -> bool {
     let (lo, hi) = (size & 0xff, size >> 8);
     size < 0x1_0000 && (b'A' as u64..=b'Z' as u64).contains(&lo) && (b'A' as u64..=b'Z' as u64).contains(&hi)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_protocols_from_commands_and_images() {
+        assert_eq!(
+            speaks_of_command("uwsgi --socket :8000 --module app.wsgi"),
+            Some(Speaks::Uwsgi)
+        );
+        assert_eq!(
+            speaks_of_command("uwsgi --http-socket :8000 --module app.wsgi"),
+            Some(Speaks::Http)
+        );
+        assert_eq!(speaks_of_command("uwsgi --ini /etc/uwsgi.ini"), None);
+        assert_eq!(
+            speaks_of_command("gunicorn app:app -b 0.0.0.0:8000"),
+            Some(Speaks::Http)
+        );
+        assert_eq!(speaks_of_command("[\"node\", \"server.js\"]"), Some(Speaks::Http));
+        assert_eq!(speaks_of_image("php:8.3-fpm-alpine"), Some(Speaks::Fastcgi));
+        assert_eq!(speaks_of_image("bitnami/php-fpm:8.2"), Some(Speaks::Fastcgi));
+        assert_eq!(speaks_of_image("node:20"), Some(Speaks::Http));
+        assert_eq!(speaks_of_image("postgres:16"), None);
+        assert!(uwsgi_block_is_http(21573));
+        assert!(uwsgi_block_is_http(21327));
+        assert!(!uwsgi_block_is_http(4261));
+    }
 }

@@ -153,11 +153,13 @@ impl<'a> Model<'a> {
     }
 
     /// The configured targets an error line is about: those dialing its address, or those whose
-    /// group is named in its `upstream:` field.
+    /// group is named in its `upstream:` field; failing both, those whose host name is the
+    /// logged (resolved) address's container or the only target on its port.
     pub fn targets_for_event(&self, event: &ErrorEvent) -> Vec<Target<'a>> {
         let endpoint = Self::event_endpoint(event);
         let group = event.upstream.as_deref().map(peer_of_upstream);
-        self.targets()
+        let matched: Vec<Target<'a>> = self
+            .targets()
             .into_iter()
             .filter(|t| {
                 endpoint
@@ -165,6 +167,16 @@ impl<'a> Model<'a> {
                     .is_some_and(|e| t.endpoints.iter().any(|te| endpoints::same_endpoint(te, e)))
                     || group.as_deref().is_some_and(|g| t.at.group.as_deref() == Some(g))
             })
+            .collect();
+        if !matched.is_empty() {
+            return matched;
+        }
+        // The log shows the resolved address (`172.18.0.3:8000`) of a name in the configuration
+        // (`app:8000`): see [`Model::same_backend`].
+        let Some(e) = endpoint else { return matched };
+        self.targets()
+            .into_iter()
+            .filter(|t| t.endpoints.iter().any(|te| self.same_backend(&e, te)))
             .collect()
     }
 }

@@ -17,9 +17,9 @@
 
 use crate::cause::Cause;
 use crate::facts::*;
+use crate::model::Model;
 use crate::model::backends::Speaks;
 use crate::model::nginx::repass;
-use crate::model::{Model, endpoints};
 use crate::rules::{Draft, Rule};
 
 /// The rule.
@@ -81,7 +81,7 @@ fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
             if let Some(port) = ep.port() {
                 d.value("port", port.to_string());
             }
-            let on_this = |e: &ErrorEvent| Model::event_endpoint(e).is_some_and(|x| endpoints::same_endpoint(&x, ep));
+            let on_this = |e: &ErrorEvent| Model::event_endpoint(e).is_some_and(|x| model.same_backend(&x, ep));
             let protocol_failure = model.all::<ErrorEvent>().find(|e| {
                 on_this(e)
                     && matches!(
