@@ -100,7 +100,7 @@ fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
         )
         .value("config_file", first_file.clone())
         .value("file", first_file);
-        confidence += 0.2;
+        confidence += 0.23;
         // The sites-enabled listing that shows both.
         if let Some(f) = model.all::<FileEntry>().find(|f| {
             f.path.contains("sites-enabled/")
@@ -113,6 +113,6 @@ fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
             d.support(f.artifact, f.span, "still enabled");
         }
     }
-    d.confidence = confidence.min(0.92);
+    d.confidence = confidence.min(0.93);
     out.push(d);
 }

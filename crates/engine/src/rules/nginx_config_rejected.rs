@@ -175,6 +175,20 @@ fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
             d.support(artifact, span, "nginx is still running: with the old configuration");
         }
     }
+    // A later reload in the same log that nginx accepted (no [emerg] after it): fixed since.
+    let later_reload = model
+        .all::<ErrorEvent>()
+        .filter(|e| e.artifact == first.artifact && e.span.start > first.span.start)
+        .filter(|e| e.message.contains("reconfiguring") || e.message.starts_with("start worker process"))
+        .last();
+    if let Some(r) = later_reload
+        && !errors
+            .iter()
+            .any(|(x, _)| x.artifact == r.artifact && x.span.start > r.span.start)
+    {
+        d.against(r.artifact, r.span, "a later reload went through without this error");
+        confidence -= 0.4;
+    }
     if let Some(ok) = model.all::<ConfigTest>().find(|t| t.ok) {
         d.against(
             ok.artifact,

@@ -165,6 +165,7 @@ fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
                 .find(|n| !n.starts_with('~') && n.as_str() != host && distance(n, host, 2) <= 2 && n.len() > 4)
                 .map(|n| (b, n.clone()))
         });
+        let intended = exact.or(typo.as_ref().map(|(b, _)| *b));
         if let Some(b) = exact {
             d.support(
                 b.artifact,
@@ -225,7 +226,7 @@ fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
             if let Some(f) = &b.file {
                 d.value("config_file", f.clone());
             }
-            confidence += 0.3;
+            confidence += 0.33;
         } else if blocks.len() >= 2 && !catch_all {
             d.support(
                 blocks[0].artifact,
@@ -238,7 +239,26 @@ fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
             // was meant.
             continue;
         }
-        d.confidence = confidence.min(0.93);
+        // The backend of the block meant for the host is up: only the routing is wrong.
+        if let Some(b) = intended {
+            let alive = model
+                .targets()
+                .into_iter()
+                .filter(|t| t.at.server_names == b.names && t.at.file == b.file)
+                .find_map(|t| {
+                    t.endpoints.iter().find_map(|ep| {
+                        model
+                            .listeners_serving(ep)
+                            .first()
+                            .map(|l| (l.artifact, l.span, ep.to_string()))
+                    })
+                });
+            if let Some((artifact, span, ep)) = alive {
+                d.support(artifact, span, format!("the intended backend {ep} is listening"));
+                confidence += 0.03;
+            }
+        }
+        d.confidence = confidence.min(0.95);
         out.push(d);
         return;
     }
