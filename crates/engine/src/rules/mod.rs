@@ -5,6 +5,7 @@ use crate::cause::Cause;
 use crate::model::Model;
 use crate::span::Span;
 
+pub mod app_server_header_limit;
 pub mod client_keepalive_shorter_than_lb;
 pub mod client_resolves_elsewhere;
 pub mod conflicting_server_name_ignored;
@@ -214,6 +215,7 @@ pub const RULES: &[&Rule] = &[
     &request_served_by_other_server_block::RULE,
     &conflicting_server_name_ignored::RULE,
     &uwsgi_request_block_too_large::RULE,
+    &app_server_header_limit::RULE,
     &error_page_from_another_layer::RULE,
     &client_keepalive_shorter_than_lb::RULE,
     &client_resolves_elsewhere::RULE,
