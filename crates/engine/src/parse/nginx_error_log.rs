@@ -667,8 +667,9 @@ pub fn classify(message: &str) -> (MessageClass, Option<String>) {
     if m.starts_with("FastCGI sent in stderr") {
         return (C::FastcgiStderr, None);
     }
-    if m.contains("http2")
-        || m.contains(":status")
+    // Every HTTP/2 upstream template starts with `upstream` (a config error such as
+    // `invalid parameter "http2"` is no framing error).
+    if (m.starts_with("upstream") && (m.contains("http2") || m.contains(":status")))
         || m.starts_with("upstream rejected request with error")
         || m.starts_with("upstream sent goaway")
         || m.starts_with("upstream sent frame for unknown stream")
@@ -931,6 +932,12 @@ mod tests {
         assert_eq!(slug.action.as_deref(), Some("reading response header from upstream"));
         assert!(parse_line("upstream-servers-are-fine").is_none());
         assert!(parse_line("the upstream sent invalid header yesterday").is_none());
+        let config = one("nginx: [emerg] invalid parameter \"http2\" in /etc/nginx/sites-enabled/shop.conf:4");
+        assert_eq!(config.class, MessageClass::ConfigSyntax);
+        let frame = one(
+            "upstream sent too large http2 frame: 4740180 while reading response header from upstream, client: 1.1.1.1, server: a, request: \"GET / HTTP/2.0\", upstream: \"grpc://127.0.0.1:8080\", host: \"a\"",
+        );
+        assert_eq!(frame.class, MessageClass::Http2Protocol);
         let cert = one(
             "nginx: [emerg] BIO_new_file(\"/etc/letsencrypt/live/example.org/cert.pem\") failed (SSL: error:02001002:system library:fopen:No such file or directory)",
         );

@@ -141,7 +141,12 @@ fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
             || (m.contains("nginx") && (m.contains("Control process exited") || m.contains("Failed with result")))
             || (m.starts_with("Failed to start") && m.contains("server"));
         if failed && j.ident == "systemd" {
-            d.support(j.artifact, j.span, "systemd: the reload or start failed");
+            let note = if m.starts_with("Reload failed") {
+                "systemd: the reload failed, nginx keeps running the old configuration"
+            } else {
+                "systemd: the reload or start failed"
+            };
+            d.support(j.artifact, j.span, note);
             corroborated = true;
         }
     }
