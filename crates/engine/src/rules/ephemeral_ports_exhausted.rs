@@ -93,7 +93,6 @@ fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
     }
     if let (Some(r), Some(size)) = (range, range_len) {
         d.support(r.artifact, r.span, format!("{size} local ports to connect from"));
-        d.value("limit", r.value.value.split_whitespace().collect::<Vec<_>>().join(" "));
     }
     // No upstream keepalive: a new connection (and a new port) per request.
     for t in model.targets_for_event(first) {
