@@ -98,6 +98,8 @@ pub const PLACEHOLDERS: &[(&str, &str)] = &[
         "firewall_rule",
         "the firewall rule or policy that drops or rejects the connection",
     ),
+    ("size", "the proposed new size or limit (16k, 16384...)"),
+    ("ssl_name", "the backend's TLS name (SNI and certificate name)"),
 ];
 
 /// Fills `{{name}}` and `{{name|fallback}}` in `text` from `values`. An unknown value shows the

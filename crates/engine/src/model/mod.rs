@@ -11,6 +11,7 @@ pub mod containers;
 pub mod endpoints;
 pub mod events;
 pub mod fpm;
+pub mod layers;
 pub mod nginx;
 pub mod platform;
 pub mod reach;

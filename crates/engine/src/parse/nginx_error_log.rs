@@ -455,7 +455,21 @@ fn parse_bare(t: &str) -> Option<ErrorEvent> {
             | MessageClass::HostNotFoundInUpstream
             | MessageClass::FastcgiProtocol
     ) && (event.errno.is_some() || has_tail || event.config_file.is_some());
-    let accepted = (event.class != MessageClass::Other && (has_tail || event.errno.is_some())) || strong;
+    // The upstream-response templates are specific enough on their own (`upstream sent invalid
+    // header: "\x09..."` pasted alone), as long as the line is nothing but the message.
+    let specific = matches!(
+        event.class,
+        MessageClass::TooBigHeader
+            | MessageClass::InvalidHeader
+            | MessageClass::InvalidResponse
+            | MessageClass::FastcgiProtocol
+            | MessageClass::Http2Protocol
+            | MessageClass::NoValidHttpHeader
+            | MessageClass::PrematurelySentResponse
+            | MessageClass::SslCertificateVerify
+            | MessageClass::SslCertificateName
+    ) && event.message.starts_with("upstream ");
+    let accepted = (event.class != MessageClass::Other && (has_tail || event.errno.is_some())) || strong || specific;
     accepted.then_some(event)
 }
 
@@ -773,8 +787,9 @@ pub fn classify(message: &str) -> (MessageClass, Option<String>) {
     if m.starts_with("FastCGI sent in stderr") {
         return (C::FastcgiStderr, None);
     }
-    if m.contains("http2")
-        || m.contains(":status")
+    // Every HTTP/2 upstream template starts with `upstream` (a config error such as
+    // `invalid parameter "http2"` is no framing error).
+    if (m.starts_with("upstream") && (m.contains("http2") || m.contains(":status")))
         || m.starts_with("upstream rejected request with error")
         || m.starts_with("upstream sent goaway")
         || m.starts_with("upstream sent frame for unknown stream")
@@ -835,6 +850,9 @@ pub fn classify(message: &str) -> (MessageClass, Option<String>) {
     if m.starts_with("cannot load certificate")
         || m.contains("\"ssl_certificate\" is defined")
         || m.starts_with("SSL_CTX_use_PrivateKey")
+        || m.starts_with("SSL_CTX_use_certificate")
+        || m.starts_with("SSL_CTX_load_verify_locations")
+        || m.starts_with("BIO_new_file(")
         || m.starts_with("PEM_read_bio")
     {
         return (C::CertificateLoad, None);
@@ -1007,6 +1025,24 @@ mod tests {
         let nolive = one("2020/09/08 17:58:59 [error] 3089#3089: *3 no live upstreams while connecting to$");
         assert_eq!(nolive.class, MessageClass::NoLiveUpstreams);
         assert_eq!(nolive.action.as_deref(), Some("connecting to upstream"));
+    }
+
+    #[test]
+    fn reads_bare_upstream_templates_and_certificate_loads() {
+        let e = one("upstream sent invalid header: \"\\x09...\"");
+        assert_eq!(e.class, MessageClass::InvalidHeader);
+        assert_eq!(e.form, Some(LogForm::Bare));
+        assert!(parse_line("the upstream sent invalid header yesterday").is_none());
+        let config = one("nginx: [emerg] invalid parameter \"http2\" in /etc/nginx/sites-enabled/shop.conf:4");
+        assert_eq!(config.class, MessageClass::ConfigSyntax);
+        let frame = one(
+            "upstream sent too large http2 frame: 4740180 while reading response header from upstream, client: 1.1.1.1, server: a, request: \"GET / HTTP/2.0\", upstream: \"grpc://127.0.0.1:8080\", host: \"a\"",
+        );
+        assert_eq!(frame.class, MessageClass::Http2Protocol);
+        let cert = one(
+            "nginx: [emerg] BIO_new_file(\"/etc/letsencrypt/live/example.org/cert.pem\") failed (SSL: error:02001002:system library:fopen:No such file or directory)",
+        );
+        assert_eq!(cert.class, MessageClass::CertificateLoad);
     }
 
     #[test]
