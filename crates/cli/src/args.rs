@@ -8,6 +8,7 @@ usage:
   gateway-doctor diagnose [--json] [--answer QUESTION=VALUE]... [--kind KIND] FILE...
   gateway-doctor triage   [--answer QUESTION=VALUE]... [FILE...]
   gateway-doctor inspect  [--json] [--kind KIND] FILE...
+  gateway-doctor explain CAUSE
   gateway-doctor causes
   gateway-doctor kinds
   gateway-doctor help
@@ -25,6 +26,7 @@ pub enum Command {
     Diagnose,
     Inspect,
     Triage,
+    Explain,
     Causes,
     Kinds,
     Help,
@@ -55,6 +57,7 @@ pub fn parse(argv: &[String]) -> Result<Parsed, String> {
         "diagnose" => Command::Diagnose,
         "inspect" => Command::Inspect,
         "triage" => Command::Triage,
+        "explain" => Command::Explain,
         "causes" => Command::Causes,
         "kinds" => Command::Kinds,
         "help" | "--help" | "-h" => Command::Help,
@@ -106,6 +109,9 @@ pub fn parse(argv: &[String]) -> Result<Parsed, String> {
     }
     if parsed.command == Command::Triage && parsed.inputs.iter().any(|i| i.path == "-") {
         return Err("triage reads its answers from stdin: give FILEs, not `-`".into());
+    }
+    if parsed.command == Command::Explain && parsed.inputs.len() != 1 {
+        return Err("explain needs one CAUSE id (see `gateway-doctor causes`)".into());
     }
     if matches!(parsed.command, Command::Diagnose | Command::Inspect) && parsed.inputs.is_empty() {
         return Err("no FILE given (use `-` for stdin)".into());
