@@ -63,6 +63,7 @@ pub fn report(r: &Report) -> String {
         "status_seen": r.status_seen,
         "platform": r.platform,
         "next_question": r.walk.next.as_ref().map(question),
+        "next_paste": r.walk.next_paste.as_ref().map(question),
         "walk": {
             "steps": r.walk.steps.iter().map(step).collect::<Vec<_>>(),
             "conclusion": r.walk.conclusion.map(|c| c.id()),

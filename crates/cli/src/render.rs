@@ -21,10 +21,17 @@ pub fn report(r: &Report, pastes: &[Paste]) -> String {
     let _ = writeln!(s);
     if r.findings.is_empty() {
         let _ = writeln!(s, "No cause found in what was pasted.");
-        let _ = writeln!(
-            s,
-            "Paste the nginx error log lines of the failing request (tail -n 50 /var/log/nginx/error.log)."
-        );
+    }
+    let confident = r.findings.first().is_some_and(|f| f.confidence >= 0.75);
+    if !confident && let Some(p) = &r.walk.next_paste {
+        let _ = writeln!(s, "To decide, paste next: {}", p.text);
+        for (platform, command) in &p.commands {
+            let _ = writeln!(s, "  [{platform}] {command}");
+        }
+        if let Some(why) = &p.why {
+            let _ = writeln!(s, "  Why: {why}");
+        }
+        let _ = writeln!(s);
     }
     for (rank, f) in r.findings.iter().enumerate() {
         let _ = writeln!(

@@ -6,6 +6,11 @@
 //! else the copy in `corpus/`; `GD_CASES_DIR` points it elsewhere. Goals (inferable cases): the
 //! top finding is right for at least 90%, within the top three for at least 97%. Cases marked
 //! not inferable must not get a confident answer.
+//!
+//! The guided triage is scored too: walking with the case's artifacts and no answers must end at
+//! the expected cause (or an acceptable one), or stop at a question below which it still lies,
+//! in every case whose top finding is right (the walk follows the evidence) and in at least 90%
+//! of all inferable cases.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -28,9 +33,23 @@ struct Outcome {
     acceptable: Vec<String>,
     inferable: bool,
     ranked: Vec<(String, f64)>,
+    /// Where the walk ended (a cause) or stopped (the next question's id).
+    walk_conclusion: Option<String>,
+    walk_next: Option<String>,
 }
 
 impl Outcome {
+    /// The walk ended at an accepted cause, or stopped where one is still reachable.
+    fn walk_consistent(&self) -> bool {
+        match (&self.walk_conclusion, &self.walk_next) {
+            (Some(c), _) => self.ok(c),
+            (None, Some(q)) => engine::tree::causes_below(&engine::tree::TREE, q)
+                .iter()
+                .any(|c| self.ok(c)),
+            (None, None) => false,
+        }
+    }
+
     fn ok(&self, cause: &str) -> bool {
         cause == self.expected || self.acceptable.iter().any(|a| a == cause)
     }
@@ -78,7 +97,11 @@ fn run_case(path: &Path, scratch: &Path) -> Outcome {
             )
         })
         .collect();
+    let walk_conclusion = report["walk"]["conclusion"].as_str().map(str::to_string);
+    let walk_next = report["next_question"]["id"].as_str().map(str::to_string);
     Outcome {
+        walk_conclusion,
+        walk_next,
         id,
         expected: case["expected_cause"].as_str().unwrap().to_string(),
         acceptable: case["acceptable_causes"]
@@ -138,6 +161,24 @@ fn corpus_scores() {
         );
     }
     let inferable: Vec<&Outcome> = outcomes.iter().filter(|o| o.inferable).collect();
+    let walk_off: Vec<String> = inferable
+        .iter()
+        .filter(|o| !o.walk_consistent())
+        .map(|o| {
+            format!(
+                "{} (expected {}; walk ended at {:?}, stopped at {:?})",
+                o.id, o.expected, o.walk_conclusion, o.walk_next
+            )
+        })
+        .collect();
+    println!(
+        "walk: {} of {} inferable cases end at or stay consistent with the expected cause",
+        inferable.len() - walk_off.len(),
+        inferable.len()
+    );
+    for w in &walk_off {
+        println!("  walk off: {w}");
+    }
     let n = inferable.len() as f64;
     let top1 = inferable.iter().filter(|o| o.top1()).count() as f64 / n;
     let top3 = inferable.iter().filter(|o| o.top3()).count() as f64 / n;
@@ -154,6 +195,21 @@ fn corpus_scores() {
         .filter(|o| o.ranked.first().is_some_and(|(_, p)| *p >= 0.75))
         .map(|o| format!("{} ({:?})", o.id, o.ranked.first()))
         .collect();
+    let walk_against_right_finding: Vec<&String> = inferable
+        .iter()
+        .filter(|o| o.top1() && !o.walk_consistent())
+        .map(|o| &o.id)
+        .collect();
+    assert!(
+        walk_against_right_finding.is_empty(),
+        "the walk leaves the right top finding in {walk_against_right_finding:?}"
+    );
+    let walk_share = 1.0 - walk_off.len() as f64 / n;
+    assert!(
+        walk_share >= 0.90,
+        "walks consistent in {:.1}% of cases, below 90%",
+        walk_share * 100.0
+    );
     assert!(top1 >= 0.90, "top-1 accuracy {:.1}% is below 90%", top1 * 100.0);
     assert!(top3 >= 0.97, "top-3 accuracy {:.1}% is below 97%", top3 * 100.0);
     assert!(

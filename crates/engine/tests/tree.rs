@@ -107,6 +107,27 @@ fn with_nothing_pasted_the_walk_asks_the_first_question() {
 }
 
 #[test]
+fn with_no_evidence_it_says_what_to_paste_next() {
+    for text in ["my site shows 502 Bad Gateway since this morning", "", "hello\nworld\n"] {
+        let report = engine::diagnose(&[Paste::new("note.txt", text)], &Answers::default());
+        assert!(
+            report.findings.iter().all(|f| f.confidence < 0.5),
+            "{text:?}: no confident finding without evidence"
+        );
+        let paste = report.walk.next_paste.expect("what to paste next");
+        assert_eq!(paste.kind, "request");
+        assert!(paste.expects.iter().any(|k| k == "nginx-error-log"), "{paste:?}");
+        assert!(!paste.commands.is_empty());
+    }
+    // With the error log pasted, the next paste is something else.
+    let log = "2026/11/21 10:00:00 [error] 7#7: *1 connect() failed (111: Connection refused) while connecting to upstream, client: 10.0.0.9, server: shop.example.com, request: \"GET / HTTP/1.1\", upstream: \"http://127.0.0.1:3000/\", host: \"shop.example.com\"";
+    let report = engine::diagnose(&[Paste::new("error.log", log)], &Answers::default());
+    if let Some(paste) = report.walk.next_paste {
+        assert!(!paste.expects.iter().any(|k| k == "nginx-error-log"), "{paste:?}");
+    }
+}
+
+#[test]
 fn answers_lead_to_a_cause_and_can_be_changed() {
     let report = engine::diagnose(&[], &answers(&[("layer", "cdn"), ("origin-errors", "no")]));
     assert_eq!(report.walk.conclusion, Some(Cause::OtherLayer502));

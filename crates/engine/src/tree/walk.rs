@@ -86,6 +86,9 @@ pub struct Walk {
     pub steps: Vec<Step>,
     /// The next question, when the walk stopped before a leaf.
     pub next: Option<Question>,
+    /// The nearest paste the walk will ask for from where it stopped (the next question itself
+    /// when it is a request): what a person with little evidence should paste next.
+    pub next_paste: Option<Question>,
     /// The cause the walk ended at.
     pub conclusion: Option<Cause>,
     /// When the evidence overruled the leaf the walk reached: why.
@@ -103,8 +106,49 @@ pub fn walk(
     walk_tree(&TREE, model, findings, answers, locate)
 }
 
-/// The answer the evidence gives to a question: its binding's, else the findings'.
+/// The answer the evidence gives to a question: its binding's, else the findings'. A binding
+/// reads one fact (the most frequent error class, say); when a confident top finding lies below
+/// exactly one other choice and not below the binding's, the finding's choice is taken.
 fn answer_from_evidence(
+    tree: &Tree,
+    node: &'static Node,
+    model: &Model<'_>,
+    findings: &[Finding],
+    locate: &dyn Fn(usize, Span) -> (usize, String),
+) -> Option<(&'static Choice, Source)> {
+    let from_binding = answer_from_binding_or_findings(tree, node, model, findings, locate);
+    let (NodeBody::Question { choices, .. }, Some((bound, _)), Some(top)) =
+        (&node.body, &from_binding, findings.first())
+    else {
+        return from_binding;
+    };
+    let below = |c: &Choice| causes_below(tree, c.next).contains(&top.cause.id());
+    if top.confidence < EVIDENCE_OVERRULES || below(bound) {
+        return from_binding;
+    }
+    let leading: Vec<&'static Choice> = choices.iter().filter(|c| below(c)).collect();
+    match (leading.as_slice(), top.evidence.iter().find(|e| !e.against)) {
+        ([choice], Some(e)) => Some((
+            *choice,
+            Source::Evidence {
+                artifact: e.artifact,
+                line: e.line,
+                text: e.text.clone(),
+                note: format!(
+                    "{} ({:.0}%) outweighs the first reading (`{}`): {}",
+                    top.cause.id(),
+                    top.confidence * 100.0,
+                    bound.value,
+                    e.note
+                ),
+            },
+        )),
+        _ => from_binding,
+    }
+}
+
+/// The binding's answer, else the findings'.
+fn answer_from_binding_or_findings(
     tree: &Tree,
     node: &'static Node,
     model: &Model<'_>,
@@ -209,16 +253,7 @@ pub fn walk_tree(
                         Source::Skipped,
                     ),
                     _ => {
-                        out.next = Some(Question {
-                            id: node.id.into(),
-                            kind: "request".into(),
-                            text: node.text.into(),
-                            help: node.help.into(),
-                            choices: vec![("skip".into(), "I cannot get this".into())],
-                            why: Some(why.to_string()),
-                            commands: commands.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
-                            expects: expects.iter().map(|k| k.to_string()).collect(),
-                        });
+                        out.next = Some(request_question(node, why, commands, expects));
                         break;
                     }
                 };
@@ -275,6 +310,7 @@ pub fn walk_tree(
             }
         }
     }
+    out.next_paste = out.next.as_ref().and_then(|q| nearest_request(tree, &q.id, model));
     // The evidence wins over a leaf it contradicts.
     if let (Some(leaf), Some(top)) = (out.conclusion, findings.first())
         && top.cause != leaf
@@ -293,4 +329,49 @@ pub fn walk_tree(
         out.conclusion = Some(top.cause);
     }
     out
+}
+
+/// A request node as the question the front ends show.
+fn request_question(node: &Node, why: &str, commands: &[(&str, &str)], expects: &[&str]) -> Question {
+    Question {
+        id: node.id.into(),
+        kind: "request".into(),
+        text: node.text.into(),
+        help: node.help.into(),
+        choices: vec![("skip".into(), "I cannot get this".into())],
+        why: Some(why.to_string()),
+        commands: commands.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+        expects: expects.iter().map(|k| k.to_string()).collect(),
+    }
+}
+
+/// The request closest below node `from` (breadth first, choices in their order) whose kinds
+/// were not pasted yet.
+fn nearest_request(tree: &Tree, from: &str, model: &Model<'_>) -> Option<Question> {
+    let mut queue = std::collections::VecDeque::from([from]);
+    let mut seen: Vec<&str> = Vec::new();
+    while let Some(id) = queue.pop_front() {
+        if seen.contains(&id) {
+            continue;
+        }
+        seen.push(id);
+        let node = tree.node(id)?;
+        match &node.body {
+            NodeBody::Request {
+                why,
+                commands,
+                expects,
+                next,
+                ..
+            } => {
+                if !model.artifacts.iter().any(|a| expects.contains(&a.kind.id())) {
+                    return Some(request_question(node, why, commands, expects));
+                }
+                queue.push_back(next);
+            }
+            NodeBody::Question { choices, .. } => queue.extend(choices.iter().map(|c| c.next)),
+            NodeBody::Leaf { .. } => {}
+        }
+    }
+    None
 }
