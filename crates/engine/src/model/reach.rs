@@ -4,6 +4,7 @@
 //!
 //! - [`Model::firewall_verdicts`]: every pasted firewall chain that filters new TCP connections
 //!   to the dialed address, with the rule (or policy) that decides them.
+//! - [`Model::probes_to`]: an `nc`/`telnet`/`ping`/`ip neigh` probe of the dialed host (and port).
 //! - [`Model::nginx_container_signs`]: the lines that show nginx runs in a container (docker
 //!   bridge client address, musl errno texts, an nginx container or compose service, logs read
 //!   with `docker logs` / `kubectl logs`).
@@ -239,6 +240,23 @@ impl<'a> Model<'a> {
                     },
                 }
         })
+    }
+
+    /// A probe (`nc -zv`, `telnet`, `ping`, `ip neigh`, `traceroute`) aimed at the dialed host:
+    /// the same host, and the same port when the probe has one. A port probe to another port
+    /// of that host says nothing about this one.
+    pub fn probes_to(&self, dialed: &Endpoint) -> Vec<At<'a, ProbeResult>> {
+        let Endpoint::Tcp { host, port } = dialed else {
+            return Vec::new();
+        };
+        let same_host = |target: &str| {
+            let target = target.trim_matches(['[', ']']);
+            !target.is_empty()
+                && (target.eq_ignore_ascii_case(host) || endpoints::is_loopback(target) && endpoints::is_loopback(host))
+        };
+        self.all::<ProbeResult>()
+            .filter(|p| same_host(&p.target) && p.port.is_none_or(|a| port.is_none_or(|b| a == b)))
+            .collect()
     }
 
     /// A line showing the nginx is ingress-nginx's: controller log lines, logs read from an

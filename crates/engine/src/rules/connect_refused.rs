@@ -294,6 +294,32 @@ fn draft_for(model: &Model<'_>, dialed: &Endpoint, events: &[crate::model::At<'_
         d.support(c.artifact, c.span, "curl is refused too");
     }
 
+    // A probe of the same host and port.
+    for p in model.probes_to(dialed) {
+        match (p.outcome.as_str(), p.port) {
+            ("refused", _) => {
+                conf += 0.05;
+                d.support(
+                    p.artifact,
+                    p.span,
+                    format!("{} is refused too: nothing accepts on that port", p.tool),
+                );
+            }
+            ("reachable", Some(port)) => {
+                conf -= 0.2;
+                d.against(
+                    p.artifact,
+                    p.span,
+                    format!(
+                        "{} connects to port {port}: something listens there now (it was restarting, or nginx dials another address)",
+                        p.tool
+                    ),
+                );
+            }
+            _ => {}
+        }
+    }
+
     // A firewall REJECT with tcp-reset looks the same.
     for v in model.firewall_verdicts(dialed) {
         if v.blocked {

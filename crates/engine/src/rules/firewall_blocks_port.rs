@@ -219,6 +219,37 @@ fn draft_for(model: &Model<'_>, dialed: &Endpoint, events: &[At<'_, ErrorEvent>]
         conf += 0.02;
         d.support(c.artifact, c.span, "curl from this host fails to connect too");
     }
+    // A probe: the host answers ping but the port does not (a firewall's signature), or the port
+    // answers (then nothing blocks it now).
+    for p in model.probes_to(dialed) {
+        match (p.outcome.as_str(), p.port) {
+            ("timeout", Some(_)) if errno != 1 => {
+                conf += 0.05;
+                d.support(
+                    p.artifact,
+                    p.span,
+                    format!("{} to the port times out too: the SYN gets no answer", p.tool),
+                );
+            }
+            ("reachable", None) if errno == 113 => {
+                conf += 0.15;
+                d.support(
+                    p.artifact,
+                    p.span,
+                    "the host answers ping, yet the connection gets \"No route to host\": an ICMP reject from a firewall (icmp-host-prohibited)",
+                );
+            }
+            ("reachable", Some(_)) => {
+                conf -= 0.3;
+                d.against(
+                    p.artifact,
+                    p.span,
+                    format!("{} connects to the port: nothing blocks it now", p.tool),
+                );
+            }
+            _ => {}
+        }
+    }
     d.confidence = conf.clamp(0.0, 0.97);
     (d.confidence >= 0.15).then_some(d)
 }

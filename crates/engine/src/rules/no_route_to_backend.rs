@@ -107,6 +107,30 @@ fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
             conf += 0.05;
             d.support(s.artifact, s.span, format!("{} is inactive", s.tool));
         }
+        for p in model.probes_to(&dialed) {
+            match p.outcome.as_str() {
+                "unreachable" | "no-route" | "timeout" if p.port.is_none() => {
+                    conf += 0.1;
+                    d.support(
+                        p.artifact,
+                        p.span,
+                        format!("{} gets no answer from {host} either", p.tool),
+                    );
+                }
+                "reachable" if p.port.is_none() && errno == 113 => {
+                    conf -= 0.3;
+                    d.against(
+                        p.artifact,
+                        p.span,
+                        format!(
+                            "{host} answers {}: the host is up, so \"No route to host\" is a firewall's ICMP reject",
+                            p.tool
+                        ),
+                    );
+                }
+                _ => {}
+            }
+        }
         if v6 && let Some(r) = model.all::<DnsRecord>().find(|r| r.record_type == "AAAA") {
             d.support(r.artifact, r.span, "the name has an IPv6 (AAAA) address");
         }
