@@ -76,7 +76,7 @@ pub fn lines(text: &str, base: usize) -> impl Iterator<Item = Line<'_>> + '_ {
             return None;
         }
         let rest = &text[pos..];
-        let (content_len, advance) = match memchr_newline(rest.as_bytes()) {
+        let (content_len, advance) = match rest.find('\n') {
             Some(i) => (i, i + 1),
             None => (rest.len(), rest.len()),
         };
@@ -93,10 +93,6 @@ pub fn lines(text: &str, base: usize) -> impl Iterator<Item = Line<'_>> + '_ {
     })
 }
 
-fn memchr_newline(bytes: &[u8]) -> Option<usize> {
-    bytes.iter().position(|&b| b == b'\n')
-}
-
 /// Maps byte offsets of one text to 1-based line numbers.
 #[derive(Clone, Debug, Default)]
 pub struct LineIndex {
@@ -107,12 +103,8 @@ impl LineIndex {
     /// Indexes the line starts of `text`.
     pub fn new(text: &str) -> Self {
         let mut starts = vec![0];
-        starts.extend(
-            text.bytes()
-                .enumerate()
-                .filter(|&(_, b)| b == b'\n')
-                .map(|(i, _)| i + 1),
-        );
+        // `match_indices` with a char searches with memchr, a word at a time.
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
         LineIndex { starts }
     }
 

@@ -297,7 +297,7 @@ pub(crate) fn unwrap_prefixes(text: &str) -> (&str, Option<LogForm>) {
     }
     // `Nov 21 10:00:00 host ident[pid]: ` or `2026-11-21T10:00:00+00:00 host ident: `
     if let Some(rest) = strip_syslog_header(t) {
-        let (ident_end, journald) = match rest.find(": ") {
+        let (ident_end, journald) = match find_sep(rest, ": ") {
             Some(i) => (i, rest[..i].contains('[')),
             None => return (text, None),
         };
@@ -497,7 +497,7 @@ fn fill_body(event: &mut ErrorEvent, body: &str) {
         && head.len() > 20;
     if cut {
         head = head.trim_end_matches(['$', '>', '…']).trim_end();
-        if let Some(i) = head.rfind(" while ") {
+        if let Some(i) = rfind_sep(head, " while ") {
             let partial = &head[i + 7..];
             if partial.len() >= 4
                 && let Some(action) = ACTIONS.iter().find(|a| a.starts_with(partial))
@@ -507,7 +507,7 @@ fn fill_body(event: &mut ErrorEvent, body: &str) {
             }
         }
         if !head.ends_with(')')
-            && let Some(open) = head.rfind(" (")
+            && let Some(open) = rfind_sep(head, " (")
             && let Some((num, text)) = head[open + 2..].split_once(": ")
             && !num.is_empty()
             && num.len() <= 5
@@ -520,7 +520,7 @@ fn fill_body(event: &mut ErrorEvent, body: &str) {
         }
     }
     // ` while ACTION` at the end of the head.
-    if let Some(i) = head.rfind(" while ") {
+    if let Some(i) = rfind_sep(head, " while ") {
         let candidate = &head[i + 7..];
         let known = ACTIONS.contains(&candidate);
         let plausible = candidate.split(' ').count() <= 6
@@ -541,7 +541,7 @@ fn fill_body(event: &mut ErrorEvent, body: &str) {
     }
     // ` (NUM: TEXT)` errno at the end.
     if head.ends_with(')')
-        && let Some(open) = head.rfind(" (")
+        && let Some(open) = rfind_sep(head, " (")
     {
         let inner = &head[open + 2..head.len() - 1];
         if let Some((num, text)) = inner.split_once(": ")
@@ -556,7 +556,7 @@ fn fill_body(event: &mut ErrorEvent, body: &str) {
     }
     // ` in FILE:LINE` of configuration errors (only where the head ends in a line number).
     if head.ends_with(|c: char| c.is_ascii_digit())
-        && let Some(i) = head.rfind(" in ")
+        && let Some(i) = rfind_sep(head, " in ")
     {
         let location = &head[i + 4..];
         if let Some((file, line)) = location.rsplit_once(':')
@@ -632,7 +632,7 @@ fn parse_tail(text: &str) -> Option<Tail<'_>> {
     let mut rest = text;
     let mut fields = 0;
     loop {
-        let colon = rest.find(": ")?;
+        let colon = find_sep(rest, ": ")?;
         let key = &rest[..colon];
         let after = &rest[colon + 2..];
         let (value, next) = read_value(after);
@@ -678,7 +678,7 @@ fn read_value(text: &str) -> (&str, &str) {
         }
         (quoted, "")
     } else {
-        match text.find(", ") {
+        match find_sep(text, ", ") {
             // `server: , request:` (empty server name) and values up to the next key.
             Some(i) => (&text[..i], &text[i..]),
             None => (text, ""),
@@ -912,6 +912,37 @@ pub fn classify(message: &str) -> (MessageClass, Option<String>) {
         return (C::ConfigSyntax, None);
     }
     (C::Other, None)
+}
+
+/// `haystack.find(sep)` for the short ASCII separators of a log line: a byte search for the
+/// first byte (memchr) and a compare, without the two-way searcher `str::find` sets up per call
+/// (which cost more than the whole rest of a line's parse).
+fn find_sep(haystack: &str, sep: &str) -> Option<usize> {
+    let bytes = haystack.as_bytes();
+    let first = sep.as_bytes()[0];
+    let mut from = 0;
+    while let Some(i) = bytes[from..].iter().position(|&b| b == first) {
+        let at = from + i;
+        if bytes[at..].starts_with(sep.as_bytes()) {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
+}
+
+/// `haystack.rfind(sep)`, as [`find_sep`] does it.
+fn rfind_sep(haystack: &str, sep: &str) -> Option<usize> {
+    let bytes = haystack.as_bytes();
+    let first = sep.as_bytes()[0];
+    let mut end = bytes.len();
+    while let Some(at) = bytes[..end].iter().rposition(|&b| b == first) {
+        if bytes[at..].starts_with(sep.as_bytes()) {
+            return Some(at);
+        }
+        end = at;
+    }
+    None
 }
 
 #[cfg(test)]
