@@ -65,8 +65,9 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
     let mut out = Parsed::default();
     // An entry still open because its FastCGI stderr text spans lines.
     let mut open: Option<(usize, Span, String)> = None; // (fact index, span so far, joined text)
-    // The last entry, which indented continuation lines may extend.
-    let mut wrapped: Option<(usize, Span, String)> = None;
+    // The last entry, which indented continuation lines may extend: its fact index, span, and
+    // joined text once it has been joined (before that, the line itself: not copied per line).
+    let mut wrapped: Option<(usize, Span, Option<String>)> = None;
     for line in lines(cx.text, cx.base) {
         if let Some((index, span, mut joined)) = open.take() {
             let continues = joined.len() < MAX_ENTRY_BYTES && !line.text.trim().is_empty();
@@ -95,24 +96,24 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
         // An entry a terminal or the person wrapped onto indented lines: join and read again.
         if let Some((index, span, joined)) = wrapped.take()
             && text.starts_with([' ', '\t'])
-            && joined.len() < MAX_ENTRY_BYTES
+            && span.len() < MAX_ENTRY_BYTES
             && parse_line(text).is_none()
         {
-            let joined = format!("{} {}", joined.trim_end(), text.trim());
+            let before = joined.unwrap_or_else(|| cx.text[span.start - cx.base..span.end - cx.base].to_string());
+            let joined = format!("{} {}", before.trim_end(), text.trim());
             let span = span.join(line.span);
             if let Some(event) = parse_line(&joined) {
                 out.facts[index] = FactAt {
                     span,
                     fact: Fact::ErrorEvent(event),
                 };
-                wrapped = Some((index, span, joined));
+                wrapped = Some((index, span, Some(joined)));
                 continue;
             }
         }
         match parse_line(text) {
             Some(event) => {
-                wrapped = (event.class != MessageClass::FastcgiStderr)
-                    .then(|| (out.facts.len(), line.span, text.to_string()));
+                wrapped = (event.class != MessageClass::FastcgiStderr).then_some((out.facts.len(), line.span, None));
                 let still_open = event.class == MessageClass::FastcgiStderr && !stderr_closed(text);
                 out.facts.push(FactAt {
                     span: line.span,
@@ -914,9 +915,9 @@ pub fn classify(message: &str) -> (MessageClass, Option<String>) {
     (C::Other, None)
 }
 
-/// `haystack.find(sep)` for the short ASCII separators of a log line: a byte search for the
-/// first byte (memchr) and a compare, without the two-way searcher `str::find` sets up per call
-/// (which cost more than the whole rest of a line's parse).
+/// `haystack.find(needle)` for the separators and phrases searched in one log line: a scan for
+/// the needle's first byte and a compare, without the two-way searcher `str::find` sets up per
+/// call (which cost more than the rest of a line's parse). `needle` must not be empty.
 fn find_sep(haystack: &str, sep: &str) -> Option<usize> {
     let bytes = haystack.as_bytes();
     let first = sep.as_bytes()[0];
