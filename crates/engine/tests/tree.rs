@@ -128,6 +128,18 @@ fn with_no_evidence_it_says_what_to_paste_next() {
 }
 
 #[test]
+fn a_finding_below_several_branches_takes_the_most_direct_one() {
+    // Nothing says who made the page, but nginx -t fails: every branch of the first question
+    // leads to nginx-config-invalid; the walk takes the shortest and ends there.
+    let text = "$ sudo nginx -t\nnginx: [emerg] unknown directive \"proxy_pas\" in /etc/nginx/sites-enabled/app:7\nnginx: configuration file /etc/nginx/nginx.conf test failed\n";
+    let report = engine::diagnose(&[Paste::new("t.txt", text)], &Answers::default());
+    assert_eq!(report.findings[0].cause, Cause::NginxConfigInvalid);
+    assert_eq!(report.walk.conclusion, Some(Cause::NginxConfigInvalid));
+    assert_eq!(report.walk.steps[0].node, TREE.root);
+    assert!(report.walk.next.is_none());
+}
+
+#[test]
 fn answers_lead_to_a_cause_and_can_be_changed() {
     let report = engine::diagnose(&[], &answers(&[("layer", "cdn"), ("origin-errors", "no")]));
     assert_eq!(report.walk.conclusion, Some(Cause::OtherLayer502));

@@ -181,7 +181,13 @@ fn answer_from_binding_or_findings(
                 .iter()
                 .filter(|c| causes_below(tree, c.next).contains(&f.cause.id()))
                 .collect();
-            match leading.as_slice() {
+            // Several branches lead to the cause: the most direct one (the first of equals).
+            let direct = leading
+                .iter()
+                .min_by_key(|c| depth_to(tree, c.next, f.cause.id()))
+                .map(|c| vec![*c])
+                .unwrap_or_default();
+            match direct.as_slice() {
                 [choice] => {
                     let e = f.evidence.iter().find(|e| !e.against)?;
                     let note = format!("{} ({:.0}%): {}", f.cause.id(), f.confidence * 100.0, e.note);
@@ -196,7 +202,7 @@ fn answer_from_binding_or_findings(
                     ));
                 }
                 [] => continue,
-                _ => return None, // the evidence leads down several branches: ask
+                _ => return None,
             }
         }
         None
@@ -374,4 +380,32 @@ fn nearest_request(tree: &Tree, from: &str, model: &Model<'_>) -> Option<Questio
         }
     }
     None
+}
+
+/// How many steps from node `from` down to the leaf of `cause` (breadth first); `usize::MAX`
+/// when it is not below.
+fn depth_to(tree: &Tree, from: &str, cause: &str) -> usize {
+    let mut level: Vec<&str> = vec![from];
+    let mut seen: Vec<&str> = Vec::new();
+    for depth in 0..tree.nodes.len() {
+        let mut next_level = Vec::new();
+        for id in level {
+            if seen.contains(&id) {
+                continue;
+            }
+            seen.push(id);
+            let Some(node) = tree.node(id) else { continue };
+            match &node.body {
+                NodeBody::Leaf { cause: c } if *c == cause => return depth,
+                NodeBody::Leaf { .. } => {}
+                NodeBody::Question { choices, .. } => next_level.extend(choices.iter().map(|c| c.next)),
+                NodeBody::Request { next, skip, .. } => next_level.extend([*next, *skip]),
+            }
+        }
+        if next_level.is_empty() {
+            break;
+        }
+        level = next_level;
+    }
+    usize::MAX
 }
