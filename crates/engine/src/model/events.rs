@@ -114,6 +114,25 @@ impl<'a> Model<'a> {
         self.all::<ErrorEvent>().filter(move |e| e.class == class)
     }
 
+    /// The `connect()` failures that `keep` accepts, grouped by the address dialed, in paste
+    /// order (one finding per backend address, with all of its lines).
+    pub fn connect_failures_by_endpoint(
+        &self,
+        keep: impl Fn(&At<'a, ErrorEvent>) -> bool,
+    ) -> Vec<(Endpoint, Vec<At<'a, ErrorEvent>>)> {
+        let mut groups: Vec<(Endpoint, Vec<At<'a, ErrorEvent>>)> = Vec::new();
+        for e in self.events(MessageClass::ConnectFailed).filter(|e| keep(e)) {
+            let Some(dialed) = Model::event_endpoint(&e) else {
+                continue;
+            };
+            match groups.iter_mut().find(|(d, _)| *d == dialed) {
+                Some((_, v)) => v.push(e),
+                None => groups.push((dialed, vec![e])),
+            }
+        }
+        groups
+    }
+
     /// How many access-log entries have each status.
     pub fn access_status_counts(&self) -> Vec<(u16, usize)> {
         let mut counts: Vec<(u16, usize)> = Vec::new();

@@ -52,27 +52,17 @@ fn words(text: &str) -> Vec<String> {
 }
 
 fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
-    // Events grouped by the address they dial.
-    let mut groups: Vec<(Endpoint, Vec<crate::model::At<'_, ErrorEvent>>)> = Vec::new();
-    for e in model.events(MessageClass::ConnectFailed) {
-        if is_php_event(&e) || e.action.as_deref().is_some_and(|a| a != "connecting to upstream") {
-            continue;
-        }
-        let Some(dialed) = Model::event_endpoint(&e) else {
-            continue;
-        };
-        let fits = matches!(
-            (&dialed, connect_errno(&e)),
-            (_, Some(ConnectErrno::Refused)) | (Endpoint::Unix { .. }, Some(ConnectErrno::NoSuchFile))
-        );
-        if !fits {
-            continue;
-        }
-        match groups.iter_mut().find(|(d, _)| *d == dialed) {
-            Some((_, v)) => v.push(e),
-            None => groups.push((dialed, vec![e])),
-        }
-    }
+    // Events grouped by the address they dial: refused, or a missing unix socket.
+    let groups = model.connect_failures_by_endpoint(|e| {
+        let unix = e.target.as_deref().is_some_and(|t| t.starts_with("unix:"));
+        !is_php_event(e)
+            && e.action.as_deref().is_none_or(|a| a == "connecting to upstream")
+            && match connect_errno(e) {
+                Some(ConnectErrno::Refused) => true,
+                Some(ConnectErrno::NoSuchFile) => unix,
+                _ => false,
+            }
+    });
     for (dialed, events) in groups {
         out.push(draft_for(model, &dialed, &events));
     }

@@ -20,7 +20,7 @@
 //! container may be stopped or unreachable).
 
 use crate::cause::Cause;
-use crate::facts::{Endpoint, ErrorEvent, MessageClass};
+use crate::facts::{Endpoint, ErrorEvent};
 use crate::model::endpoints::{is_loopback, is_wildcard};
 use crate::model::fpm::{Strength, php_version_in};
 use crate::model::{At, Model};
@@ -35,20 +35,7 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
-    let mut groups: Vec<(Endpoint, Vec<At<'_, ErrorEvent>>)> = Vec::new();
-    for e in model.events(MessageClass::ConnectFailed) {
-        if e.errno != Some(111) || !model.is_php_event(&e) {
-            continue;
-        }
-        let Some(dialed) = Model::event_endpoint(&e) else {
-            continue;
-        };
-        match groups.iter_mut().find(|(d, _)| *d == dialed) {
-            Some((_, v)) => v.push(e),
-            None => groups.push((dialed, vec![e])),
-        }
-    }
-    for (dialed, events) in groups {
+    for (dialed, events) in model.connect_failures_by_endpoint(|e| e.errno == Some(111) && model.is_php_event(e)) {
         out.push(draft_for(model, &dialed, &events));
     }
 }

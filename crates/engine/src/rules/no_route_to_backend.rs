@@ -17,8 +17,8 @@
 
 use crate::cause::Cause;
 use crate::facts::*;
+use crate::model::Model;
 use crate::model::reach::{ConnectErrno, connect_errno};
-use crate::model::{At, Model};
 use crate::rules::{Draft, Rule};
 
 /// The rule.
@@ -30,23 +30,12 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
-    let mut groups: Vec<(Endpoint, Vec<At<'_, ErrorEvent>>)> = Vec::new();
-    for e in model.events(MessageClass::ConnectFailed) {
-        if !matches!(
-            connect_errno(&e),
+    let groups = model.connect_failures_by_endpoint(|e| {
+        matches!(
+            connect_errno(e),
             Some(ConnectErrno::HostUnreachable | ConnectErrno::NetworkUnreachable)
-        ) || e.action.as_deref().is_some_and(|a| a != "connecting to upstream")
-        {
-            continue;
-        }
-        let Some(dialed) = Model::event_endpoint(&e) else {
-            continue;
-        };
-        match groups.iter_mut().find(|(d, _)| *d == dialed) {
-            Some((_, v)) => v.push(e),
-            None => groups.push((dialed, vec![e])),
-        }
-    }
+        ) && e.action.as_deref().is_none_or(|a| a == "connecting to upstream")
+    });
     for (dialed, events) in groups {
         let first = events[0];
         let Endpoint::Tcp { host, port } = &dialed else {

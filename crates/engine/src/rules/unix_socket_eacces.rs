@@ -20,7 +20,7 @@
 //! where the mode allows access.
 
 use crate::cause::Cause;
-use crate::facts::{Endpoint, ErrorEvent, MacDenial, MessageClass, SelinuxMode};
+use crate::facts::{Endpoint, ErrorEvent, MacDenial, SelinuxMode};
 use crate::model::access::octal_mode;
 use crate::model::nginx::UserSource;
 use crate::model::{At, Model};
@@ -35,21 +35,10 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
-    let mut paths: Vec<(String, Vec<At<'_, ErrorEvent>>)> = Vec::new();
-    for e in model.events(MessageClass::ConnectFailed) {
-        if e.errno != Some(13) {
-            continue;
+    for (dialed, events) in model.connect_failures_by_endpoint(|e| e.errno == Some(13)) {
+        if let Some(path) = dialed.unix_path() {
+            out.push(draft_for(model, path, &events));
         }
-        let Some(path) = e.target.as_deref().and_then(|t| t.strip_prefix("unix:")) else {
-            continue;
-        };
-        match paths.iter_mut().find(|(p, _)| p == path) {
-            Some((_, v)) => v.push(e),
-            None => paths.push((path.to_string(), vec![e])),
-        }
-    }
-    for (path, events) in paths {
-        out.push(draft_for(model, &path, &events));
     }
 }
 

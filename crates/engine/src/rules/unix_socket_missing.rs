@@ -20,7 +20,7 @@
 //! an upgrade). Sockets of non-PHP backends (gunicorn, uWSGI) are not PHP-FPM's: `upstream-down`.
 
 use crate::cause::Cause;
-use crate::facts::{Endpoint, ErrorEvent, MessageClass, Protocol};
+use crate::facts::{Endpoint, ErrorEvent, Protocol};
 use crate::model::fpm::{Strength, php_version_in, same_version};
 use crate::model::{At, Model};
 use crate::rules::{Draft, Rule};
@@ -34,22 +34,11 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
-    // Group the lines by socket path, in paste order.
-    let mut paths: Vec<(String, Vec<At<'_, ErrorEvent>>)> = Vec::new();
-    for e in model.events(MessageClass::ConnectFailed) {
-        if e.errno != Some(2) || !model.is_php_event(&e) {
-            continue;
+    let groups = model.connect_failures_by_endpoint(|e| e.errno == Some(2) && model.is_php_event(e));
+    for (dialed, events) in groups {
+        if let Some(path) = dialed.unix_path() {
+            out.push(draft_for(model, path, &events));
         }
-        let Some(path) = e.target.as_deref().and_then(|t| t.strip_prefix("unix:")) else {
-            continue;
-        };
-        match paths.iter_mut().find(|(p, _)| p == path) {
-            Some((_, v)) => v.push(e),
-            None => paths.push((path.to_string(), vec![e])),
-        }
-    }
-    for (path, events) in paths {
-        out.push(draft_for(model, &path, &events));
     }
 }
 
