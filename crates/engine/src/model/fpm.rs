@@ -161,17 +161,10 @@ impl<'a> Model<'a> {
                     Some(sub) => format!("{} ({sub})", s.active),
                     None => s.active.clone(),
                 };
-                let mut sign = Sign::new(s.artifact, s.span, format!("{} is {state}", s.unit), Strength::Strong);
-                sign.version = php_version_in(&s.unit);
-                sign.name = Some(s.unit.trim_end_matches(".service").to_string());
-                out.push(sign);
+                out.push(unit_sign(&s, format!("{} is {state}", s.unit)));
             }
         }
-        let lifecycle: Vec<_> = self
-            .all::<FpmEvent>()
-            .filter(|e| matches!(e.class, FpmClass::Ready | FpmClass::Exiting))
-            .collect();
-        if let Some(last) = lifecycle.last()
+        if let Some(last) = self.last_fpm_lifecycle()
             && last.class == FpmClass::Exiting
         {
             out.push(Sign::new(
@@ -408,27 +401,22 @@ impl<'a> Model<'a> {
             .collect()
     }
 
+    /// PHP-FPM's last `ready to handle connections` or `exiting` line: its state when the log ends.
+    fn last_fpm_lifecycle(&self) -> Option<At<'a, FpmEvent>> {
+        self.all::<FpmEvent>()
+            .filter(|e| matches!(e.class, FpmClass::Ready | FpmClass::Exiting))
+            .last()
+    }
+
     /// Lines that say PHP-FPM is running (somewhere).
     pub fn fpm_up_signs(&self) -> Vec<Sign> {
         let mut out = Vec::new();
         for s in self.services(Role::PhpFpm) {
             if is_running(&s) {
-                let mut sign = Sign::new(
-                    s.artifact,
-                    s.span,
-                    format!("{} is active (running)", s.unit),
-                    Strength::Strong,
-                );
-                sign.version = php_version_in(&s.unit);
-                sign.name = Some(s.unit.trim_end_matches(".service").to_string());
-                out.push(sign);
+                out.push(unit_sign(&s, format!("{} is active (running)", s.unit)));
             }
         }
-        let lifecycle: Vec<_> = self
-            .all::<FpmEvent>()
-            .filter(|e| matches!(e.class, FpmClass::Ready | FpmClass::Exiting))
-            .collect();
-        if let Some(last) = lifecycle.last()
+        if let Some(last) = self.last_fpm_lifecycle()
             && last.class == FpmClass::Ready
         {
             out.push(Sign::new(
@@ -657,6 +645,14 @@ impl<'a> Model<'a> {
         }
         None
     }
+}
+
+/// A strong sign read from a PHP-FPM unit's state, carrying the unit's name and PHP version.
+fn unit_sign(s: &At<'_, ServiceStatus>, note: String) -> Sign {
+    let mut sign = Sign::new(s.artifact, s.span, note, Strength::Strong);
+    sign.version = php_version_in(&s.unit);
+    sign.name = Some(s.unit.trim_end_matches(".service").to_string());
+    sign
 }
 
 #[cfg(test)]
