@@ -140,6 +140,21 @@ fn a_finding_below_several_branches_takes_the_most_direct_one() {
 }
 
 #[test]
+fn an_access_log_of_502s_answers_who_and_whether_nginx_runs() {
+    let text = "203.0.113.5 - - [12/Mar/2024:10:00:01 +0000] \"GET / HTTP/1.1\" 502 166 \"-\" \"curl/8.0\" upstream=127.0.0.1:8080 us=502 rt=0.001\n";
+    let report = engine::diagnose(&[Paste::new("access.log", text)], &Answers::default());
+    let answered: Vec<(&str, &str)> = report
+        .walk
+        .steps
+        .iter()
+        .map(|s| (s.node.as_str(), s.answer.as_str()))
+        .collect();
+    assert_eq!(answered[..2], [("layer", "nginx"), ("nginx-up", "yes")], "{answered:?}");
+    let next = report.walk.next.expect("asks for the error log");
+    assert!(next.expects.iter().any(|k| k == "nginx-error-log"), "{next:?}");
+}
+
+#[test]
 fn answers_lead_to_a_cause_and_can_be_changed() {
     let report = engine::diagnose(&[], &answers(&[("layer", "cdn"), ("origin-errors", "no")]));
     assert_eq!(report.walk.conclusion, Some(Cause::OtherLayer502));

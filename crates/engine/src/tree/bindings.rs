@@ -148,14 +148,26 @@ fn page_producer(model: &Model<'_>) -> Option<Bound> {
             );
         }
     }
-    let e = model
+    if let Some(e) = model
         .all::<ErrorEvent>()
-        .find(|e| status_of(e).is_some_and(|s| s >= 500))?;
+        .find(|e| status_of(e).is_some_and(|s| s >= 500))
+    {
+        return bound(
+            "nginx",
+            e.artifact,
+            e.span,
+            "nginx's own error log records the failed upstream request",
+        );
+    }
+    // nginx's access log with a 502/504 and the upstream it tried: nginx answered so itself.
+    let a = model
+        .all::<AccessEntry>()
+        .find(|a| matches!(a.status, 502 | 504) && (a.upstream_status.is_some() || a.upstream_addr.is_some()))?;
     bound(
         "nginx",
-        e.artifact,
-        e.span,
-        "nginx's own error log records the failed upstream request",
+        a.artifact,
+        a.span,
+        format!("nginx's access log records a {} with the upstream it tried", a.status),
     )
 }
 
@@ -168,14 +180,25 @@ fn nginx_running(model: &Model<'_>) -> Option<Bound> {
     if let Some(e) = model.events(MessageClass::PidFile).next() {
         return bound("no", e.artifact, e.span, "nginx -s finds no running master");
     }
-    let e = model
+    if let Some(e) = model
         .all::<ErrorEvent>()
-        .find(|e| e.connection.is_some() && status_of(e).is_some())?;
+        .find(|e| e.connection.is_some() && status_of(e).is_some())
+    {
+        return bound(
+            "yes",
+            e.artifact,
+            e.span,
+            "nginx is serving requests: its error log records them",
+        );
+    }
+    let a = model
+        .all::<AccessEntry>()
+        .find(|a| a.upstream_status.is_some() || a.upstream_addr.is_some())?;
     bound(
         "yes",
-        e.artifact,
-        e.span,
-        "nginx is serving requests: its error log records them",
+        a.artifact,
+        a.span,
+        "nginx is serving requests: its access log records them",
     )
 }
 
