@@ -350,6 +350,7 @@ fn rich_rule(t: &str) -> FirewallRule {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::FactType;
 
     fn read(text: &str) -> (Vec<Fact>, usize) {
         let p = parse(&ParseContext::new(text, 0));
@@ -357,13 +358,7 @@ mod tests {
     }
 
     fn rules(facts: &[Fact]) -> Vec<&FirewallRule> {
-        facts
-            .iter()
-            .filter_map(|f| match f {
-                Fact::FirewallRule(r) => Some(r),
-                _ => None,
-            })
-            .collect()
+        facts.iter().filter_map(FirewallRule::pick).collect()
     }
 
     #[test]

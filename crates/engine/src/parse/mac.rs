@@ -415,18 +415,11 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::parse::test_support::facts_of;
 
     fn denials(text: &str) -> (Vec<MacDenial>, usize) {
         let p = parse(&ParseContext::new(text, 0));
-        let d = p
-            .facts
-            .iter()
-            .filter_map(|f| match &f.fact {
-                Fact::MacDenial(d) => Some(d.clone()),
-                _ => None,
-            })
-            .collect();
-        (d, p.unread.len())
+        (facts_of(&p), p.unread.len())
     }
 
     #[test]
@@ -488,14 +481,7 @@ mod tests {
         let text = "apparmor module is loaded.\n3 profiles are loaded.\n2 profiles are in enforce mode.\n   /usr/sbin/nginx\n   man_filter\n1 profiles are in complain mode.\n   php-fpm\n1 processes have profiles defined.\n2 processes are in enforce mode.\n   /usr/sbin/nginx (1234) \n   firefox (2345) firefox\n0 processes are in complain mode.\n0 processes are unconfined but have a profile defined.\n";
         let p = parse(&ParseContext::new(text, 0));
         assert!(p.unread.is_empty(), "{:?}", p.unread);
-        let settings: Vec<(String, String)> = p
-            .facts
-            .iter()
-            .filter_map(|f| match &f.fact {
-                Fact::Setting(s) => Some((s.key.clone(), s.value.clone())),
-                _ => None,
-            })
-            .collect();
+        let settings: Vec<(String, String)> = facts_of::<Setting>(&p).into_iter().map(|s| (s.key, s.value)).collect();
         assert_eq!(
             settings,
             vec![

@@ -145,17 +145,11 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::parse::test_support::facts_of;
 
     fn settings(text: &str) -> (Vec<(String, String)>, usize) {
         let p = parse(&ParseContext::new(text, 0));
-        let s = p
-            .facts
-            .iter()
-            .filter_map(|f| match &f.fact {
-                Fact::Setting(s) => Some((s.key.clone(), s.value.clone())),
-                _ => None,
-            })
-            .collect();
+        let s = facts_of::<Setting>(&p).into_iter().map(|s| (s.key, s.value)).collect();
         (s, p.unread.len())
     }
 

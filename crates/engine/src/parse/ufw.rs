@@ -296,19 +296,14 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
 mod tests {
     use super::*;
     use crate::facts::FirewallAction;
+    use crate::parse::test_support::facts_of;
 
     fn read(text: &str) -> Parsed {
         parse(&ParseContext::new(text, 0))
     }
 
     fn rules(p: &Parsed) -> Vec<FirewallRule> {
-        p.facts
-            .iter()
-            .filter_map(|f| match &f.fact {
-                Fact::FirewallRule(r) => Some(r.clone()),
-                _ => None,
-            })
-            .collect()
+        facts_of(p)
     }
 
     #[test]
