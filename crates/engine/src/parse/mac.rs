@@ -16,7 +16,7 @@
 use crate::facts::{Fact, FactAt, MacDenial, Setting};
 use crate::kind::Kind;
 use crate::parse::firewall::{unquote, words};
-use crate::parse::registry::{KindSpec, no_file};
+use crate::parse::registry::{KindSpec, anchored_share, no_file};
 use crate::parse::{ParseContext, Parsed};
 use crate::span::lines;
 
@@ -52,24 +52,14 @@ pub const APPARMOR_SPEC: KindSpec = KindSpec {
 
 /// Share of lines read, when at least one is strong evidence of the kind.
 fn score(lines: &[&str], strong: fn(&str) -> bool) -> f32 {
-    let (mut total, mut anchors, mut known) = (0usize, 0usize, 0usize);
-    for line in lines {
-        let t = line.trim();
-        if t.is_empty() {
-            continue;
-        }
-        total += 1;
-        if strong(t) {
-            anchors += 1;
-            known += 1;
-        } else if is_audit_record(t) || is_separator(t) || is_apparmor_line(t) || is_audit_line(t) {
-            known += 1;
-        }
-    }
-    if total == 0 || anchors == 0 {
-        return 0.0;
-    }
-    0.4 + 0.6 * (known as f32 / total as f32)
+    anchored_share(
+        lines,
+        |line| strong(line.trim()),
+        |line| {
+            let t = line.trim();
+            is_audit_record(t) || is_separator(t) || is_apparmor_line(t) || is_audit_line(t)
+        },
+    )
 }
 
 /// AVC records, audit records, sealert summaries and the headings of a sealert report.
