@@ -334,11 +334,10 @@ fn v1_continuation(line: &str) -> Option<Vec<String>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::parse::test_support::facts_of;
+    use crate::parse::test_support::facts_and_unread_count;
 
     fn containers(text: &str) -> (Vec<Container>, usize) {
-        let parsed = parse(&ParseContext::new(text, 0));
-        (facts_of(&parsed), parsed.unread.len())
+        facts_and_unread_count(parse, text)
     }
 
     #[test]

@@ -178,11 +178,10 @@ fn classify(message: &str) -> AppEvent {
 mod tests {
     use super::*;
     use crate::facts::Endpoint;
-    use crate::parse::test_support::facts_of;
+    use crate::parse::test_support::facts_and_unread_count;
 
     fn events(text: &str) -> (Vec<AppEvent>, usize) {
-        let parsed = parse(&ParseContext::new(text, 0));
-        (facts_of(&parsed), parsed.unread.len())
+        facts_and_unread_count(parse, text)
     }
 
     #[test]

@@ -433,11 +433,10 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
 mod tests {
     use super::*;
     use crate::facts::FirewallAction;
-    use crate::parse::test_support::facts_of;
+    use crate::parse::test_support::facts_and_unread_count;
 
     fn rules(text: &str) -> (Vec<FirewallRule>, usize) {
-        let p = parse(&ParseContext::new(text, 0));
-        (facts_of(&p), p.unread.len())
+        facts_and_unread_count(parse, text)
     }
 
     #[test]

@@ -405,11 +405,10 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::parse::test_support::facts_of;
+    use crate::parse::test_support::{facts_and_unread_count, facts_of};
 
     fn denials(text: &str) -> (Vec<MacDenial>, usize) {
-        let p = parse(&ParseContext::new(text, 0));
-        (facts_of(&p), p.unread.len())
+        facts_and_unread_count(parse, text)
     }
 
     #[test]

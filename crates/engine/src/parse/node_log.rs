@@ -344,11 +344,10 @@ fn is_morgan_dev(t: &str) -> bool {
 mod tests {
     use super::*;
     use crate::facts::Endpoint;
-    use crate::parse::test_support::facts_of;
+    use crate::parse::test_support::facts_and_unread_count;
 
     fn events(text: &str) -> (Vec<AppEvent>, usize) {
-        let parsed = parse(&ParseContext::new(text, 0));
-        (facts_of(&parsed), parsed.unread.len())
+        facts_and_unread_count(parse, text)
     }
 
     #[test]
