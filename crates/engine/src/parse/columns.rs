@@ -103,23 +103,6 @@ pub fn has_flag(args: &[String], letter: char, long: &str) -> bool {
     })
 }
 
-/// The share of non-blank lines for which `pred` holds, but 0 when fewer than `min` lines hold.
-pub fn share_with_minimum(lines: &[&str], min: usize, pred: impl Fn(&str) -> bool) -> f32 {
-    let mut total = 0usize;
-    let mut hits = 0usize;
-    for line in lines.iter().filter(|l| !l.trim().is_empty()) {
-        total += 1;
-        if pred(line) {
-            hits += 1;
-        }
-    }
-    if total == 0 || hits < min {
-        0.0
-    } else {
-        hits as f32 / total as f32
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

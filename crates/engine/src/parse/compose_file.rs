@@ -294,17 +294,11 @@ fn service_fact(name: &str, node: &YamlNode) -> FactAt {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::parse::test_support::facts_of;
 
     fn services(text: &str) -> (Vec<ComposeService>, Vec<String>) {
         let parsed = parse(&ParseContext::new(text, 0));
-        let services = parsed
-            .facts
-            .into_iter()
-            .filter_map(|f| match f.fact {
-                Fact::ComposeService(s) => Some(s),
-                _ => None,
-            })
-            .collect();
+        let services = facts_of(&parsed);
         let unread = parsed.unread.iter().map(|s| s.text(text).to_string()).collect();
         (services, unread)
     }

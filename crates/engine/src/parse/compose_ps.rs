@@ -334,18 +334,10 @@ fn v1_continuation(line: &str) -> Option<Vec<String>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::parse::test_support::facts_and_unread_count;
 
     fn containers(text: &str) -> (Vec<Container>, usize) {
-        let parsed = parse(&ParseContext::new(text, 0));
-        let cs = parsed
-            .facts
-            .into_iter()
-            .filter_map(|f| match f.fact {
-                Fact::Container(c) => Some(c),
-                _ => None,
-            })
-            .collect();
-        (cs, parsed.unread.len())
+        facts_and_unread_count(parse, text)
     }
 
     #[test]

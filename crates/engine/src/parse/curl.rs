@@ -905,20 +905,10 @@ impl Parser {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::parse::test_support::facts_of;
 
     fn run(text: &str) -> Parsed {
         parse(&ParseContext::new(text, 0))
-    }
-
-    fn responses(parsed: &Parsed) -> Vec<&HttpResponse> {
-        parsed
-            .facts
-            .iter()
-            .filter_map(|f| match &f.fact {
-                Fact::HttpResponse(r) => Some(r),
-                _ => None,
-            })
-            .collect()
     }
 
     #[test]
@@ -926,7 +916,7 @@ mod tests {
         let text = "HTTP/2 502 \r\nserver: nginx/1.18.0 (Ubuntu)\r\ndate: Tue, 11 Feb 2025 08:03:19 GMT\r\ncontent-type: text/html\r\ncontent-length: 166\r\n\r\n";
         let parsed = run(text);
         assert!(parsed.unread.is_empty(), "{:?}", parsed.unread);
-        let r = responses(&parsed);
+        let r = facts_of::<HttpResponse>(&parsed);
         assert_eq!(r.len(), 1);
         assert_eq!(r[0].version, "HTTP/2");
         assert_eq!(r[0].status, 502);
@@ -940,7 +930,7 @@ mod tests {
         let text = "HTTP/1.1 200 Connection established\n\nHTTP/1.1 100 Continue\n\nHTTP/1.1 502 Bad Gateway\nServer: nginx/1.24.0\nContent-Type: text/html\n\n<html>\n<head><title>502 Bad Gateway</title></head>\n<body>\n<center><h1>502 Bad Gateway</h1></center>\n<hr><center>nginx/1.24.0</center>\n</body>\n</html>\n";
         let parsed = run(text);
         assert!(parsed.unread.is_empty(), "{:?}", parsed.unread);
-        let r = responses(&parsed);
+        let r = facts_of::<HttpResponse>(&parsed);
         assert_eq!(r.iter().map(|r| r.status).collect::<Vec<_>>(), vec![200, 100, 502]);
         let page = parsed
             .facts
@@ -960,7 +950,7 @@ mod tests {
         let text = "*   Trying 127.0.0.1:8080...\n* Connected to localhost (127.0.0.1) port 8080 (#0)\n> GET /api/health HTTP/1.1\n> Host: localhost:8080\n> User-Agent: curl/7.81.0\n> Accept: */*\n> \n* Mark bundle as not supporting multiuse\n< HTTP/1.1 502 Bad Gateway\n< Server: nginx/1.18.0 (Ubuntu)\n< Content-Length: 166\n< \n{ [166 bytes data]\n<html>\n<head><title>502 Bad Gateway</title></head>\n<hr><center>nginx/1.18.0 (Ubuntu)</center>\n</html>\n* Connection #0 to host localhost left intact\n";
         let parsed = run(text);
         assert!(parsed.unread.is_empty(), "{:?}", parsed.unread);
-        let r = responses(&parsed);
+        let r = facts_of::<HttpResponse>(&parsed);
         assert_eq!(r.len(), 1);
         assert_eq!(r[0].url.as_deref(), Some("http://localhost:8080/api/health"));
         assert_eq!(r[0].headers.len(), 2);
@@ -1028,7 +1018,7 @@ mod tests {
         let text = "--2025-01-10 08:00:00--  http://127.0.0.1/\nConnecting to 127.0.0.1:80... connected.\nHTTP request sent, awaiting response... \n  HTTP/1.1 502 Bad Gateway\n  Server: nginx/1.22.1\n  Content-Type: text/html\n  Content-Length: 157\n2025-01-10 08:00:00 ERROR 502: Bad Gateway.\n\n";
         let parsed = run(text);
         assert!(parsed.unread.is_empty(), "{:?}", parsed.unread);
-        let r = responses(&parsed);
+        let r = facts_of::<HttpResponse>(&parsed);
         assert_eq!(r.len(), 1);
         assert_eq!(r[0].status, 502);
         assert_eq!(r[0].url.as_deref(), Some("http://127.0.0.1/"));

@@ -136,19 +136,16 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::parse::test_support::facts_of;
 
     #[test]
     fn reads_df_forms() {
         let text = "Filesystem      Size  Used Avail Use% Mounted on\nudev            1.9G     0  1.9G   0% /dev\n/dev/sda1        20G   19G  1.0G  95% /\n/dev/mapper/VolGroup-lv_root\n                       50G   45G  2.5G  95% /var/lib/docker\ntmpfs          tmpfs  393M  1.2M  392M   1% /run\n/dev/sdb1 4096 4096 0 100% /mnt/my disk\n";
         let parsed = parse(&ParseContext::new(text, 0));
         assert!(parsed.unread.is_empty(), "{:?}", parsed.unread);
-        let got: Vec<(String, u8, String)> = parsed
-            .facts
-            .iter()
-            .filter_map(|f| match &f.fact {
-                Fact::DiskUsage(d) => Some((d.filesystem.clone(), d.use_percent, d.mount.clone())),
-                _ => None,
-            })
+        let got: Vec<(String, u8, String)> = facts_of::<DiskUsage>(&parsed)
+            .into_iter()
+            .map(|d| (d.filesystem, d.use_percent, d.mount))
             .collect();
         assert_eq!(got.len(), 5, "{got:?}");
         assert_eq!(got[1], ("/dev/sda1".to_string(), 95, "/".to_string()));

@@ -742,29 +742,21 @@ pub fn is_hostname(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::parse::test_support::facts_of;
 
     fn run(text: &str) -> Parsed {
         parse(&ParseContext::new(text, 0))
     }
 
     fn records(p: &Parsed) -> Vec<(String, String, String)> {
-        p.facts
-            .iter()
-            .filter_map(|f| match &f.fact {
-                Fact::DnsRecord(r) => Some((r.name.clone(), r.record_type.clone(), r.value.clone())),
-                _ => None,
-            })
+        facts_of::<DnsRecord>(p)
+            .into_iter()
+            .map(|r| (r.name, r.record_type, r.value))
             .collect()
     }
 
     fn statuses(p: &Parsed) -> Vec<DnsStatus> {
-        p.facts
-            .iter()
-            .filter_map(|f| match &f.fact {
-                Fact::DnsStatus(s) => Some(s.clone()),
-                _ => None,
-            })
-            .collect()
+        facts_of(p)
     }
 
     const DIG_NXDOMAIN: &str = "\n; <<>> DiG 9.18.28-0ubuntu0.22.04.1-Ubuntu <<>> app.internal\n;; global options: +cmd\n;; Got answer:\n;; ->>HEADER<<- opcode: QUERY, status: NXDOMAIN, id: 41234\n;; flags: qr rd ra; QUERY: 1, ANSWER: 0, AUTHORITY: 1, ADDITIONAL: 1\n\n;; OPT PSEUDOSECTION:\n; EDNS: version: 0, flags:; udp: 65494\n;; QUESTION SECTION:\n;app.internal.\t\t\tIN\tA\n\n;; AUTHORITY SECTION:\n.\t\t\t86400\tIN\tSOA\ta.root-servers.net. nstld.verisign-grs.com. 2025021100 1800 900 604800 86400\n\n;; Query time: 20 msec\n;; SERVER: 127.0.0.53#53(127.0.0.53) (UDP)\n;; WHEN: Tue Feb 11 08:03:19 UTC 2025\n;; MSG SIZE  rcvd: 116\n";

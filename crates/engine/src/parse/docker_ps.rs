@@ -663,26 +663,16 @@ fn container_from_inspect(object: &JsonNode) -> Container {
     }
 }
 
-/// The containers and unread lines of `text`, for tests.
-#[cfg(test)]
-fn containers(text: &str, command: Option<&str>) -> (Vec<Container>, Vec<Span>) {
-    let mut cx = ParseContext::new(text, 0);
-    cx.command = command;
-    let parsed = parse(&cx);
-    let containers = parsed
-        .facts
-        .into_iter()
-        .filter_map(|f| match f.fact {
-            Fact::Container(c) => Some(c),
-            _ => None,
-        })
-        .collect();
-    (containers, parsed.unread)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::parse::test_support::{facts_of, parse_with_command};
+
+    /// The containers and unread lines of `text`, for tests.
+    fn containers(text: &str, command: Option<&str>) -> (Vec<Container>, Vec<Span>) {
+        let parsed = parse_with_command(parse, text, command);
+        (facts_of(&parsed), parsed.unread)
+    }
 
     const PS: &str = "CONTAINER ID   IMAGE          COMMAND                  CREATED        STATUS                          PORTS                                       NAMES
 3f2a1b9c8d7e   nginx:1.25     \"/docker-entrypoint.…\"   2 hours ago    Up 2 hours (healthy)            0.0.0.0:8080->80/tcp, :::8080->80/tcp       proxy-nginx-1

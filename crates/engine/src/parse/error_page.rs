@@ -425,18 +425,10 @@ fn ends_document(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::parse::test_support::facts_and_unread_count;
 
     fn pages(text: &str) -> (Vec<ErrorPageInfo>, usize) {
-        let parsed = parse(&ParseContext::new(text, 0));
-        let pages = parsed
-            .facts
-            .into_iter()
-            .filter_map(|f| match f.fact {
-                Fact::ErrorPage(p) => Some(p),
-                _ => None,
-            })
-            .collect();
-        (pages, parsed.unread.len())
+        facts_and_unread_count(parse, text)
     }
 
     fn one(text: &str) -> ErrorPageInfo {

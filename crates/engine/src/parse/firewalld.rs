@@ -14,7 +14,7 @@
 use crate::facts::{Fact, FactAt, FirewallAction, FirewallRule, FirewallState};
 use crate::kind::Kind;
 use crate::parse::firewall::{action_of, infer_family, port_list, rule, service_ports, set_ports, unquote, words};
-use crate::parse::registry::{KindSpec, no_file};
+use crate::parse::registry::{KindSpec, anchored_share, no_file};
 use crate::parse::{ParseContext, Parsed};
 use crate::span::{Span, lines};
 
@@ -70,24 +70,10 @@ pub fn is_strong_line(line: &str) -> bool {
 }
 
 fn score(lines: &[&str]) -> f32 {
-    let (mut total, mut strong, mut known) = (0usize, 0usize, 0usize);
-    for line in lines {
+    anchored_share(lines, is_strong_line, |line| {
         let t = line.trim();
-        if t.is_empty() {
-            continue;
-        }
-        total += 1;
-        if is_strong_line(line) {
-            strong += 1;
-            known += 1;
-        } else if key_line(t).is_some() || t.starts_with("rule ") || zone_header(t).is_some() {
-            known += 1;
-        }
-    }
-    if total == 0 || strong == 0 {
-        return 0.0;
-    }
-    0.4 + 0.6 * (known as f32 / total as f32)
+        key_line(t).is_some() || t.starts_with("rule ") || zone_header(t).is_some()
+    })
 }
 
 /// The zones firewalld ships whose names are unlikely as a line of anything else (`home`,
@@ -350,6 +336,7 @@ fn rich_rule(t: &str) -> FirewallRule {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::FactType;
 
     fn read(text: &str) -> (Vec<Fact>, usize) {
         let p = parse(&ParseContext::new(text, 0));
@@ -357,13 +344,7 @@ mod tests {
     }
 
     fn rules(facts: &[Fact]) -> Vec<&FirewallRule> {
-        facts
-            .iter()
-            .filter_map(|f| match f {
-                Fact::FirewallRule(r) => Some(r),
-                _ => None,
-            })
-            .collect()
+        facts.iter().filter_map(FirewallRule::pick).collect()
     }
 
     #[test]

@@ -184,11 +184,10 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::parse::test_support::parse_with_command;
 
     fn memory(text: &str, command: Option<&str>) -> MemoryUsage {
-        let mut cx = ParseContext::new(text, 0);
-        cx.command = command;
-        let parsed = parse(&cx);
+        let parsed = parse_with_command(parse, text, command);
         assert!(parsed.unread.is_empty(), "{:?}", parsed.unread);
         match &parsed.facts[0].fact {
             Fact::MemoryUsage(m) => m.clone(),

@@ -214,14 +214,12 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::parse::test_support::facts_of;
 
     fn names(p: &Parsed) -> Vec<(String, String)> {
-        p.facts
-            .iter()
-            .filter_map(|f| match &f.fact {
-                Fact::DnsRecord(r) => Some((r.name.clone(), r.value.clone())),
-                _ => None,
-            })
+        facts_of::<DnsRecord>(p)
+            .into_iter()
+            .map(|r| (r.name, r.value))
             .collect()
     }
 

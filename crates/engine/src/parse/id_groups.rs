@@ -253,20 +253,11 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::parse::test_support::{facts_of, parse_with_command};
 
     fn identities(text: &str, command: Option<&str>) -> (Vec<UserIdentity>, Parsed) {
-        let mut cx = ParseContext::new(text, 0);
-        cx.command = command;
-        let parsed = parse(&cx);
-        let ids = parsed
-            .facts
-            .iter()
-            .filter_map(|f| match &f.fact {
-                Fact::UserIdentity(u) => Some(u.clone()),
-                _ => None,
-            })
-            .collect();
-        (ids, parsed)
+        let parsed = parse_with_command(parse, text, command);
+        (facts_of(&parsed), parsed)
     }
 
     #[test]

@@ -433,18 +433,10 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
 mod tests {
     use super::*;
     use crate::facts::FirewallAction;
+    use crate::parse::test_support::facts_and_unread_count;
 
     fn rules(text: &str) -> (Vec<FirewallRule>, usize) {
-        let p = parse(&ParseContext::new(text, 0));
-        let r = p
-            .facts
-            .into_iter()
-            .filter_map(|f| match f.fact {
-                Fact::FirewallRule(r) => Some(r),
-                _ => None,
-            })
-            .collect();
-        (r, p.unread.len())
+        facts_and_unread_count(parse, text)
     }
 
     #[test]

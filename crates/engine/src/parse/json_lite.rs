@@ -186,40 +186,14 @@ impl Reader<'_> {
             b'[' => {
                 self.pos += 1;
                 let mut items = Vec::new();
-                loop {
-                    self.skip_space();
-                    match self.peek() {
-                        None => {
-                            self.complete = false;
-                            break;
-                        }
-                        Some(b']') => {
-                            self.pos += 1;
-                            break;
-                        }
-                        Some(b',') => self.pos += 1,
-                        Some(b'}') => {
-                            // A stray closer: tolerate by ending the array here.
-                            self.complete = false;
-                            break;
-                        }
-                        Some(_) => {
-                            let before = self.pos;
-                            match self.value(depth + 1) {
-                                Some(v) => items.push(v),
-                                None => {
-                                    if self.pos == before {
-                                        self.complete = false;
-                                        break;
-                                    }
-                                }
-                            }
-                            if !self.complete {
-                                break;
-                            }
-                        }
+                self.members(b']', |r| {
+                    let before = r.pos;
+                    match r.value(depth + 1) {
+                        Some(v) => items.push(v),
+                        None if r.pos == before => r.complete = false,
+                        None => {}
                     }
-                }
+                });
                 Some(JsonNode {
                     value: JsonValue::Array(items),
                     span: self.span(start),
@@ -228,70 +202,46 @@ impl Reader<'_> {
             b'{' => {
                 self.pos += 1;
                 let mut entries = Vec::new();
-                loop {
-                    self.skip_space();
-                    match self.peek() {
-                        None => {
-                            self.complete = false;
-                            break;
-                        }
-                        Some(b'}') => {
-                            self.pos += 1;
-                            break;
-                        }
-                        Some(b',') => self.pos += 1,
-                        Some(b']') => {
-                            self.complete = false;
-                            break;
-                        }
-                        Some(_) => {
-                            let before = self.pos;
-                            let key = self.key();
-                            self.skip_space();
-                            if self.peek() == Some(b':') {
-                                self.pos += 1;
-                                self.skip_space();
-                            }
-                            let value = match self.peek() {
-                                Some(b',') | Some(b'}') => JsonNode {
-                                    value: JsonValue::Null,
-                                    span: self.span(self.pos),
-                                },
-                                Some(_) => match self.value(depth + 1) {
-                                    Some(v) => v,
-                                    None => {
-                                        if let Some(k) = key {
-                                            entries.push((
-                                                k,
-                                                JsonNode {
-                                                    value: JsonValue::Null,
-                                                    span: self.span(self.pos),
-                                                },
-                                            ));
-                                        }
-                                        self.complete = false;
-                                        break;
-                                    }
-                                },
-                                None => {
-                                    self.complete = false;
-                                    break;
-                                }
-                            };
-                            match key {
-                                Some(k) => entries.push((k, value)),
-                                None if self.pos == before => {
-                                    self.complete = false;
-                                    break;
-                                }
-                                None => {}
-                            }
-                            if !self.complete {
-                                break;
-                            }
-                        }
+                self.members(b'}', |r| {
+                    let before = r.pos;
+                    let key = r.key();
+                    r.skip_space();
+                    if r.peek() == Some(b':') {
+                        r.pos += 1;
+                        r.skip_space();
                     }
-                }
+                    let value = match r.peek() {
+                        Some(b',') | Some(b'}') => JsonNode {
+                            value: JsonValue::Null,
+                            span: r.span(r.pos),
+                        },
+                        Some(_) => match r.value(depth + 1) {
+                            Some(v) => v,
+                            None => {
+                                if let Some(k) = key {
+                                    entries.push((
+                                        k,
+                                        JsonNode {
+                                            value: JsonValue::Null,
+                                            span: r.span(r.pos),
+                                        },
+                                    ));
+                                }
+                                r.complete = false;
+                                return;
+                            }
+                        },
+                        None => {
+                            r.complete = false;
+                            return;
+                        }
+                    };
+                    match key {
+                        Some(k) => entries.push((k, value)),
+                        None if r.pos == before => r.complete = false,
+                        None => {}
+                    }
+                });
                 Some(JsonNode {
                     value: JsonValue::Object(entries),
                     span: self.span(start),
@@ -320,6 +270,38 @@ impl Reader<'_> {
                     value,
                     span: self.span(start),
                 })
+            }
+        }
+    }
+
+    /// Reads the members of an array or object (after its opener) up to `close`, with `member`
+    /// reading one member at a time. Commas between members are skipped; running out of input
+    /// or meeting the other closer ends the collection there, incomplete, and so does `member`
+    /// marking the read incomplete.
+    fn members(&mut self, close: u8, mut member: impl FnMut(&mut Self)) {
+        loop {
+            self.skip_space();
+            match self.peek() {
+                None => {
+                    self.complete = false;
+                    break;
+                }
+                Some(b) if b == close => {
+                    self.pos += 1;
+                    break;
+                }
+                Some(b',') => self.pos += 1,
+                // A stray closer: tolerate by ending the collection here.
+                Some(b']' | b'}') => {
+                    self.complete = false;
+                    break;
+                }
+                Some(_) => {
+                    member(self);
+                    if !self.complete {
+                        break;
+                    }
+                }
             }
         }
     }

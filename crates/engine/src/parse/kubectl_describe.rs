@@ -603,21 +603,12 @@ fn rules_row(open: &mut OpenTable, text: &str, object: &mut Object) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::parse::test_support::{facts_of, parse_with_command};
 
     fn objects(text: &str, command: Option<&str>) -> (Vec<KubeObject>, Vec<String>) {
-        let mut cx = ParseContext::new(text, 0);
-        cx.command = command;
-        let parsed = parse(&cx);
-        let objects = parsed
-            .facts
-            .into_iter()
-            .filter_map(|f| match f.fact {
-                Fact::KubeObject(o) => Some(o),
-                _ => None,
-            })
-            .collect();
+        let parsed = parse_with_command(parse, text, command);
         (
-            objects,
+            facts_of(&parsed),
             parsed.unread.iter().map(|s| s.text(text).to_string()).collect(),
         )
     }

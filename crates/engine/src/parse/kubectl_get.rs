@@ -400,26 +400,16 @@ fn name_line(text: &str, command: Option<&KubeCommand>) -> Option<KubeObject> {
     })
 }
 
-/// The objects of a text, for tests.
-#[cfg(test)]
-fn objects(text: &str, command: Option<&str>) -> (Vec<KubeObject>, Vec<Span>) {
-    let mut cx = ParseContext::new(text, 0);
-    cx.command = command;
-    let parsed = parse(&cx);
-    let objects = parsed
-        .facts
-        .into_iter()
-        .filter_map(|f| match f.fact {
-            Fact::KubeObject(o) => Some(o),
-            _ => None,
-        })
-        .collect();
-    (objects, parsed.unread)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::parse::test_support::{facts_of, parse_with_command};
+
+    /// The objects of a text, for tests.
+    fn objects(text: &str, command: Option<&str>) -> (Vec<KubeObject>, Vec<Span>) {
+        let parsed = parse_with_command(parse, text, command);
+        (facts_of(&parsed), parsed.unread)
+    }
 
     fn field<'a>(o: &'a KubeObject, key: &str) -> Option<&'a str> {
         o.fields.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())

@@ -538,18 +538,11 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::parse::test_support::facts_of;
 
     fn entries(text: &str) -> (Vec<FileEntry>, Parsed) {
         let parsed = parse(&ParseContext::new(text, 0));
-        let e = parsed
-            .facts
-            .iter()
-            .filter_map(|f| match &f.fact {
-                Fact::FileEntry(e) => Some(e.clone()),
-                _ => None,
-            })
-            .collect();
-        (e, parsed)
+        (facts_of(&parsed), parsed)
     }
 
     #[test]

@@ -3,13 +3,12 @@
 //! socket row (`TCP 127.0.0.1:9000 (LISTEN)`, `TCP a->b (ESTABLISHED)`, unix paths with
 //! `type=STREAM (LISTEN)`).
 
-use crate::facts::{Fact, FactAt, Listener};
+use crate::facts::Listener;
 use crate::kind::Kind;
-use crate::parse::columns::{is_digits, is_elision, is_pager_line, rest_from, tokens};
-use crate::parse::registry::{KindSpec, share_of_lines};
-use crate::parse::sockets::endpoint_of;
+use crate::parse::columns::{is_digits, rest_from, tokens};
+use crate::parse::registry::KindSpec;
+use crate::parse::sockets::{endpoint_of, parse_table, table_score};
 use crate::parse::{ParseContext, Parsed};
-use crate::span::lines;
 
 /// How `lsof` tables are recognised and parsed.
 pub const SPEC: KindSpec = KindSpec {
@@ -18,12 +17,7 @@ pub const SPEC: KindSpec = KindSpec {
     command: |program, _| program == "lsof",
     file: crate::parse::registry::no_file,
     line: Some(|l| is_framing(l) || parse_row(l).is_some()),
-    block: |lines| {
-        if !lines.iter().any(|l| parse_row(l).is_some()) {
-            return 0.0;
-        }
-        share_of_lines(lines, |l| parse_row(l).is_some() || is_framing(l))
-    },
+    block: |lines| table_score(lines, parse_row, is_framing),
     parse,
 };
 
@@ -86,21 +80,7 @@ pub fn parse_row(line: &str) -> Option<Listener> {
 
 /// Parses an lsof table.
 pub fn parse(cx: &ParseContext<'_>) -> Parsed {
-    let mut out = Parsed::default();
-    for line in lines(cx.text, cx.base) {
-        let t = line.text.trim();
-        if t.is_empty() || is_framing(t) || is_pager_line(t) || is_elision(t) {
-            continue;
-        }
-        match parse_row(line.text) {
-            Some(listener) => out.facts.push(FactAt {
-                span: line.span,
-                fact: Fact::Listener(listener),
-            }),
-            None => out.unread.push(line.span),
-        }
-    }
-    out
+    parse_table(cx, parse_row, is_framing)
 }
 
 #[cfg(test)]

@@ -16,7 +16,7 @@
 use crate::facts::{Fact, FactAt, MacDenial, Setting};
 use crate::kind::Kind;
 use crate::parse::firewall::{unquote, words};
-use crate::parse::registry::{KindSpec, no_file};
+use crate::parse::registry::{KindSpec, anchored_share, no_file};
 use crate::parse::{ParseContext, Parsed};
 use crate::span::lines;
 
@@ -52,24 +52,14 @@ pub const APPARMOR_SPEC: KindSpec = KindSpec {
 
 /// Share of lines read, when at least one is strong evidence of the kind.
 fn score(lines: &[&str], strong: fn(&str) -> bool) -> f32 {
-    let (mut total, mut anchors, mut known) = (0usize, 0usize, 0usize);
-    for line in lines {
-        let t = line.trim();
-        if t.is_empty() {
-            continue;
-        }
-        total += 1;
-        if strong(t) {
-            anchors += 1;
-            known += 1;
-        } else if is_audit_record(t) || is_separator(t) || is_apparmor_line(t) || is_audit_line(t) {
-            known += 1;
-        }
-    }
-    if total == 0 || anchors == 0 {
-        return 0.0;
-    }
-    0.4 + 0.6 * (known as f32 / total as f32)
+    anchored_share(
+        lines,
+        |line| strong(line.trim()),
+        |line| {
+            let t = line.trim();
+            is_audit_record(t) || is_separator(t) || is_apparmor_line(t) || is_audit_line(t)
+        },
+    )
 }
 
 /// AVC records, audit records, sealert summaries and the headings of a sealert report.
@@ -415,18 +405,10 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::parse::test_support::{facts_and_unread_count, facts_of};
 
     fn denials(text: &str) -> (Vec<MacDenial>, usize) {
-        let p = parse(&ParseContext::new(text, 0));
-        let d = p
-            .facts
-            .iter()
-            .filter_map(|f| match &f.fact {
-                Fact::MacDenial(d) => Some(d.clone()),
-                _ => None,
-            })
-            .collect();
-        (d, p.unread.len())
+        facts_and_unread_count(parse, text)
     }
 
     #[test]
@@ -488,14 +470,7 @@ mod tests {
         let text = "apparmor module is loaded.\n3 profiles are loaded.\n2 profiles are in enforce mode.\n   /usr/sbin/nginx\n   man_filter\n1 profiles are in complain mode.\n   php-fpm\n1 processes have profiles defined.\n2 processes are in enforce mode.\n   /usr/sbin/nginx (1234) \n   firefox (2345) firefox\n0 processes are in complain mode.\n0 processes are unconfined but have a profile defined.\n";
         let p = parse(&ParseContext::new(text, 0));
         assert!(p.unread.is_empty(), "{:?}", p.unread);
-        let settings: Vec<(String, String)> = p
-            .facts
-            .iter()
-            .filter_map(|f| match &f.fact {
-                Fact::Setting(s) => Some((s.key.clone(), s.value.clone())),
-                _ => None,
-            })
-            .collect();
+        let settings: Vec<(String, String)> = facts_of::<Setting>(&p).into_iter().map(|s| (s.key, s.value)).collect();
         assert_eq!(
             settings,
             vec![

@@ -59,6 +59,8 @@ pub mod ss_summary;
 pub mod sysctl;
 pub mod systemctl_status;
 pub mod table;
+#[cfg(test)]
+pub(crate) mod test_support;
 pub mod top;
 pub mod ufw;
 pub mod ulimit;

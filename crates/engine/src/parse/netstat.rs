@@ -2,13 +2,12 @@
 //! tables (`unix  2 [ ACC ] STREAM LISTENING 12345 1234/php-fpm: mast /run/php/x.sock`), with
 //! `-` for processes of other users, and BSD-style `*.80` addresses. One `Listener` per row.
 
-use crate::facts::{Endpoint, Fact, FactAt, Listener};
+use crate::facts::{Endpoint, Listener};
 use crate::kind::Kind;
-use crate::parse::columns::{Token, is_digits, is_elision, is_pager_line, rest_from, tokens};
-use crate::parse::registry::{KindSpec, share_of_lines};
-use crate::parse::sockets::endpoint_of;
+use crate::parse::columns::{Token, is_digits, rest_from, tokens};
+use crate::parse::registry::KindSpec;
+use crate::parse::sockets::{endpoint_of, parse_table, table_score};
 use crate::parse::{ParseContext, Parsed};
-use crate::span::lines;
 
 /// How `netstat` tables are recognised and parsed.
 pub const SPEC: KindSpec = KindSpec {
@@ -17,12 +16,7 @@ pub const SPEC: KindSpec = KindSpec {
     command: |program, _| program == "netstat",
     file: crate::parse::registry::no_file,
     line: Some(is_netstat_line),
-    block: |lines| {
-        if !lines.iter().any(|l| parse_row(l).is_some()) {
-            return 0.0;
-        }
-        share_of_lines(lines, |l| parse_row(l).is_some() || is_framing(l))
-    },
+    block: |lines| table_score(lines, parse_row, is_framing),
     parse,
 };
 
@@ -190,21 +184,7 @@ fn parse_unix_row(line: &str, toks: &[Token<'_>]) -> Option<Listener> {
 
 /// Parses a netstat table.
 pub fn parse(cx: &ParseContext<'_>) -> Parsed {
-    let mut out = Parsed::default();
-    for line in lines(cx.text, cx.base) {
-        let t = line.text.trim();
-        if t.is_empty() || is_framing(t) || is_pager_line(t) || is_elision(t) {
-            continue;
-        }
-        match parse_row(line.text) {
-            Some(listener) => out.facts.push(FactAt {
-                span: line.span,
-                fact: Fact::Listener(listener),
-            }),
-            None => out.unread.push(line.span),
-        }
-    }
-    out
+    parse_table(cx, parse_row, is_framing)
 }
 
 #[cfg(test)]

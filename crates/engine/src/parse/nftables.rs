@@ -333,20 +333,12 @@ fn read_rule(text: &str) -> FirewallRule {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::parse::test_support::facts_and_unread_count;
 
     const RULESET: &str = "table inet filter {\n\tset allowed {\n\t\ttype ipv4_addr\n\t\telements = { 10.0.0.1, 10.0.0.2,\n\t\t\t     10.0.0.3 }\n\t}\n\n\tchain input {\n\t\ttype filter hook input priority filter; policy drop;\n\t\tct state established,related accept\n\t\tiifname \"lo\" accept\n\t\ttcp dport 22 accept\n\t\ttcp dport { 80, 443 } accept\n\t\ttcp dport 8080 drop\n\t\tip saddr 10.0.0.0/8 accept\n\t\ttcp dport 8000-8100 counter packets 0 bytes 0 drop comment \"app range\"\n\t\tip saddr @allowed tcp dport != 22 accept # handle 12\n\t\tcounter packets 12 bytes 720 reject with icmp type host-prohibited\n\t}\n\n\tchain forward {\n\t\ttype filter hook forward priority filter; policy accept;\n\t\tjump DOCKER-USER\n\t}\n}\ntable ip nat {\n\tchain PREROUTING {\n\t\ttype nat hook prerouting priority dstnat; policy accept;\n\t\ttcp dport 80 dnat to 172.17.0.2:80\n\t}\n}\n";
 
     fn rules(text: &str) -> (Vec<FirewallRule>, usize) {
-        let p = parse(&ParseContext::new(text, 0));
-        let r = p
-            .facts
-            .into_iter()
-            .filter_map(|f| match f.fact {
-                Fact::FirewallRule(r) => Some(r),
-                _ => None,
-            })
-            .collect();
-        (r, p.unread.len())
+        facts_and_unread_count(parse, text)
     }
 
     #[test]

@@ -343,19 +343,11 @@ fn is_morgan_dev(t: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::facts::{Endpoint, Fact};
+    use crate::facts::Endpoint;
+    use crate::parse::test_support::facts_and_unread_count;
 
     fn events(text: &str) -> (Vec<AppEvent>, usize) {
-        let parsed = parse(&ParseContext::new(text, 0));
-        let events = parsed
-            .facts
-            .into_iter()
-            .filter_map(|f| match f.fact {
-                Fact::AppEvent(e) => Some(e),
-                _ => None,
-            })
-            .collect();
-        (events, parsed.unread.len())
+        facts_and_unread_count(parse, text)
     }
 
     #[test]

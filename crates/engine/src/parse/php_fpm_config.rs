@@ -346,20 +346,10 @@ fn apply(pool: &mut FpmPool, key: &str, value: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::parse::test_support::facts_of;
 
     fn facts(text: &str) -> Parsed {
         parse(&ParseContext::new(text, 0))
-    }
-
-    fn pools_of(parsed: &Parsed) -> Vec<&FpmPool> {
-        parsed
-            .facts
-            .iter()
-            .filter_map(|f| match &f.fact {
-                Fact::FpmPool(p) => Some(p),
-                _ => None,
-            })
-            .collect()
     }
 
     #[test]
@@ -367,9 +357,9 @@ mod tests {
         let text = "; global\n[global]\npid = /run/php/php8.3-fpm.pid\nerror_log = /var/log/php8.3-fpm.log\ninclude=/etc/php/8.3/fpm/pool.d/*.conf\n\n[www]\nuser = www-data\ngroup = www-data\nlisten = /run/php/$pool.sock ; the socket\nlisten.owner = \"www-data\"\nlisten.mode = 0660\npm = dynamic\npm.max_children = 5\nrequest_terminate_timeout = 30s\nphp_admin_value[memory_limit] = 256M\n; trailing comment\n[api]\nlisten = 127.0.0.1:9001\nlisten.allowed_clients = 127.0.0.1\n";
         let parsed = facts(text);
         assert!(parsed.unread.is_empty(), "{:?}", parsed.unread);
-        let pools = pools_of(&parsed);
+        let pools = facts_of::<FpmPool>(&parsed);
         assert_eq!(pools.len(), 2);
-        let www = pools[0];
+        let www = &pools[0];
         assert_eq!(www.name, "www");
         assert_eq!(www.listen.as_deref(), Some("/run/php/$pool.sock"));
         assert_eq!(
@@ -394,27 +384,20 @@ mod tests {
         assert!(span.text(text).starts_with("[www]"));
         assert!(span.text(text).ends_with("256M"));
         assert_eq!(pools[1].endpoint, Endpoint::parse("127.0.0.1:9001"));
-        let settings: Vec<&str> = parsed
-            .facts
-            .iter()
-            .filter_map(|f| match &f.fact {
-                Fact::Setting(s) => Some(s.key.as_str()),
-                _ => None,
-            })
-            .collect();
+        let settings: Vec<String> = facts_of::<Setting>(&parsed).into_iter().map(|s| s.key).collect();
         assert_eq!(settings, vec!["pid", "error_log", "include"]);
     }
 
     #[test]
     fn reads_fragments_and_dumps() {
         let parsed = facts("listen.owner = nginx\nlisten.group = nginx\nlisten.mode = 0660\n");
-        let pools = pools_of(&parsed);
+        let pools = facts_of::<FpmPool>(&parsed);
         assert_eq!((pools.len(), pools[0].name.as_str()), (1, ""));
         assert_eq!(pools[0].listen_mode.as_deref(), Some("0660"));
         let dump = "[21-Nov-2026 10:00:00] NOTICE: [global]\n[21-Nov-2026 10:00:00] NOTICE: \tpid = /run/php/php8.3-fpm.pid\n[21-Nov-2026 10:00:00] NOTICE:  \n[21-Nov-2026 10:00:00] NOTICE: [www]\n[21-Nov-2026 10:00:00] NOTICE: \tlisten = /run/php/php8.3-fpm.sock\n[21-Nov-2026 10:00:00] NOTICE: \tlisten.owner = undefined\n[21-Nov-2026 10:00:00] NOTICE: \tpm.max_children = 5\n[21-Nov-2026 10:00:00] NOTICE:  \n[21-Nov-2026 10:00:00] NOTICE: configuration file /etc/php/8.3/fpm/php-fpm.conf test is successful\n";
         let parsed = facts(dump);
         assert!(parsed.unread.is_empty(), "{:?}", parsed.unread);
-        let pools = pools_of(&parsed);
+        let pools = facts_of::<FpmPool>(&parsed);
         assert_eq!(pools[0].listen_owner, None);
         assert_eq!(pools[0].max_children, Some(5));
         assert!(parsed.facts.iter().any(|f| matches!(&f.fact, Fact::FpmEvent(_))));
@@ -423,7 +406,7 @@ mod tests {
     #[test]
     fn php_ini_is_not_a_pool() {
         let parsed = facts("[PHP]\nmemory_limit = 128M\nmax_execution_time = 30\n");
-        assert!(pools_of(&parsed).is_empty());
+        assert!(facts_of::<FpmPool>(&parsed).is_empty());
         assert!(matches!(&parsed.facts[0].fact, Fact::Setting(s) if s.source == "php.ini"));
         assert!(block(&["[PHP]", "memory_limit = 128M", "max_execution_time = 30"]) < 0.3);
         assert!(block(&["[www]", "listen = 9000", "pm.max_children = 10"]) > 0.9);

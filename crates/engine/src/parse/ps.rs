@@ -341,18 +341,11 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::parse::test_support::facts_of;
 
     fn processes(text: &str) -> (Vec<ProcessInfo>, Parsed) {
         let parsed = parse(&ParseContext::new(text, 0));
-        let p = parsed
-            .facts
-            .iter()
-            .filter_map(|f| match &f.fact {
-                Fact::ProcessInfo(p) => Some(p.clone()),
-                _ => None,
-            })
-            .collect();
-        (p, parsed)
+        (facts_of(&parsed), parsed)
     }
 
     #[test]

@@ -48,6 +48,26 @@ pub fn share_of_lines(lines: &[&str], pred: impl Fn(&str) -> bool) -> f32 {
     if total == 0 { 0.0 } else { hits as f32 / total as f32 }
 }
 
+/// Block score of a kind with anchor lines: 0 when no non-blank line is `strong`, else 0.4 plus
+/// 0.6 times the share of non-blank lines that are `strong` or `known` (both given the line as
+/// written).
+pub fn anchored_share(lines: &[&str], strong: impl Fn(&str) -> bool, known: impl Fn(&str) -> bool) -> f32 {
+    let (mut total, mut anchors, mut read) = (0usize, 0usize, 0usize);
+    for line in lines.iter().filter(|l| !l.trim().is_empty()) {
+        total += 1;
+        if strong(line) {
+            anchors += 1;
+            read += 1;
+        } else if known(line) {
+            read += 1;
+        }
+    }
+    if anchors == 0 {
+        return 0.0;
+    }
+    0.4 + 0.6 * (read as f32 / total as f32)
+}
+
 /// Every kind the engine can read, in order of precedence for ties.
 ///
 /// The journal comes before the nginx error log: its line recogniser claims every syslog-shaped

@@ -9,7 +9,7 @@
 
 use crate::facts::{Fact, FactAt, Setting};
 use crate::kind::Kind;
-use crate::parse::registry::{KindSpec, no_command};
+use crate::parse::registry::{KindSpec, anchored_share, no_command};
 use crate::parse::{ParseContext, Parsed};
 use crate::span::lines;
 
@@ -91,24 +91,10 @@ fn directive(t: &str) -> Option<(&str, Vec<&str>)> {
 }
 
 fn score(lines: &[&str]) -> f32 {
-    let (mut total, mut known, mut strong) = (0usize, 0usize, 0usize);
-    for line in lines {
+    anchored_share(lines, is_strong_line, |line| {
         let t = line.trim();
-        if t.is_empty() {
-            continue;
-        }
-        total += 1;
-        if is_strong_line(t) {
-            strong += 1;
-            known += 1;
-        } else if t.starts_with(['#', ';']) || directive(t).is_some() {
-            known += 1;
-        }
-    }
-    if total == 0 || strong == 0 {
-        return 0.0;
-    }
-    0.4 + 0.6 * (known as f32 / total as f32)
+        t.starts_with(['#', ';']) || directive(t).is_some()
+    })
 }
 
 /// Parses a resolv.conf.
@@ -145,17 +131,11 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::parse::test_support::facts_of;
 
     fn settings(text: &str) -> (Vec<(String, String)>, usize) {
         let p = parse(&ParseContext::new(text, 0));
-        let s = p
-            .facts
-            .iter()
-            .filter_map(|f| match &f.fact {
-                Fact::Setting(s) => Some((s.key.clone(), s.value.clone())),
-                _ => None,
-            })
-            .collect();
+        let s = facts_of::<Setting>(&p).into_iter().map(|s| (s.key, s.value)).collect();
         (s, p.unread.len())
     }
 

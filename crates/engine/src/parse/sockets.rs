@@ -1,7 +1,41 @@
-//! Helpers shared by the socket-table parsers (`ss`, `netstat`, `lsof`): local addresses as
-//! these tools print them, turned into [`Endpoint`]s.
+//! Helpers shared by the socket-table parsers (`ss`, `netstat`, `lsof`): the table's block
+//! score and line-by-line parse, and local addresses as these tools print them, turned into
+//! [`Endpoint`]s.
 
-use crate::facts::Endpoint;
+use crate::facts::{Endpoint, Fact, FactAt, Listener};
+use crate::parse::columns::{is_elision, is_pager_line};
+use crate::parse::registry::share_of_lines;
+use crate::parse::{ParseContext, Parsed};
+use crate::span::lines;
+
+/// Block score of a socket table: 0 when no line is a row `row` reads, else the share of lines
+/// that are rows or `framing` (titles, column headers).
+pub fn table_score(lines: &[&str], row: fn(&str) -> Option<Listener>, framing: fn(&str) -> bool) -> f32 {
+    if !lines.iter().any(|l| row(l).is_some()) {
+        return 0.0;
+    }
+    share_of_lines(lines, |l| row(l).is_some() || framing(l))
+}
+
+/// Parses a socket table: a `Listener` for each row `row` reads; blank lines, `framing`
+/// (given the trimmed line), pager lines and elisions are passed over; other lines are unread.
+pub fn parse_table(cx: &ParseContext<'_>, row: fn(&str) -> Option<Listener>, framing: fn(&str) -> bool) -> Parsed {
+    let mut out = Parsed::default();
+    for line in lines(cx.text, cx.base) {
+        let t = line.text.trim();
+        if t.is_empty() || framing(t) || is_pager_line(t) || is_elision(t) {
+            continue;
+        }
+        match row(line.text) {
+            Some(listener) => out.facts.push(FactAt {
+                span: line.span,
+                fact: Fact::Listener(listener),
+            }),
+            None => out.unread.push(line.span),
+        }
+    }
+    out
+}
 
 /// The endpoint of a local address as `ss`/`netstat`/`lsof` print it: `0.0.0.0:80`, `*:80`,
 /// `[::]:80`, `:::80`, `127.0.0.53%lo:53`, `[fe80::1]%eth0:546`, `[::ffff:127.0.0.1]:80`, a

@@ -4,13 +4,12 @@
 //! their inode, abstract sockets. One `Listener` per row (connected sockets too); Recv-Q and
 //! Send-Q are kept (for a listener: accept-queue length and backlog).
 
-use crate::facts::{Fact, FactAt, Listener};
+use crate::facts::Listener;
 use crate::kind::Kind;
-use crate::parse::columns::{is_digits, is_elision, is_pager_line, rest_from, tokens};
-use crate::parse::registry::{KindSpec, share_of_lines};
-use crate::parse::sockets::{endpoint_of, ss_users};
+use crate::parse::columns::{is_digits, rest_from, tokens};
+use crate::parse::registry::KindSpec;
+use crate::parse::sockets::{endpoint_of, parse_table, ss_users, table_score};
 use crate::parse::{ParseContext, Parsed};
-use crate::span::lines;
 
 /// How `ss` socket tables are recognised and parsed.
 pub const SPEC: KindSpec = KindSpec {
@@ -19,14 +18,7 @@ pub const SPEC: KindSpec = KindSpec {
     command: |program, args| program == "ss" && !args.iter().any(|a| *a == "-s" || *a == "--summary"),
     file: crate::parse::registry::no_file,
     line: Some(is_ss_line),
-    block: |lines| {
-        let rows = lines.iter().filter(|l| parse_row(l).is_some()).count();
-        if rows == 0 {
-            0.0
-        } else {
-            share_of_lines(lines, |l| parse_row(l).is_some() || is_header(l))
-        }
-    },
+    block: |lines| table_score(lines, parse_row, is_header),
     parse,
 };
 
@@ -133,21 +125,7 @@ pub fn parse_row(line: &str) -> Option<Listener> {
 
 /// Parses an `ss` table.
 pub fn parse(cx: &ParseContext<'_>) -> Parsed {
-    let mut out = Parsed::default();
-    for line in lines(cx.text, cx.base) {
-        let t = line.text.trim();
-        if t.is_empty() || is_header(t) || is_pager_line(t) || is_elision(t) {
-            continue;
-        }
-        match parse_row(line.text) {
-            Some(listener) => out.facts.push(FactAt {
-                span: line.span,
-                fact: Fact::Listener(listener),
-            }),
-            None => out.unread.push(line.span),
-        }
-    }
-    out
+    parse_table(cx, parse_row, is_header)
 }
 
 #[cfg(test)]

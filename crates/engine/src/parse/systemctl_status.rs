@@ -431,18 +431,11 @@ fn exit_status(value: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::parse::test_support::facts_of;
 
     fn statuses(text: &str) -> (Vec<ServiceStatus>, Parsed) {
         let parsed = parse(&ParseContext::new(text, 0));
-        let s = parsed
-            .facts
-            .iter()
-            .filter_map(|f| match &f.fact {
-                Fact::ServiceStatus(s) => Some(s.clone()),
-                _ => None,
-            })
-            .collect();
-        (s, parsed)
+        (facts_of(&parsed), parsed)
     }
 
     #[test]

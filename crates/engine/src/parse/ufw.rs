@@ -12,7 +12,7 @@
 use crate::facts::{Fact, FactAt, FirewallRule, FirewallState};
 use crate::kind::Kind;
 use crate::parse::firewall::{action_of, is_anywhere, port_list, rule, service_ports, set_ports};
-use crate::parse::registry::{KindSpec, no_file};
+use crate::parse::registry::{KindSpec, anchored_share, no_file};
 use crate::parse::{ParseContext, Parsed};
 use crate::span::{Span, lines};
 
@@ -39,24 +39,10 @@ pub fn is_strong_line(line: &str) -> bool {
 }
 
 fn score(lines: &[&str]) -> f32 {
-    let (mut total, mut strong, mut known) = (0usize, 0usize, 0usize);
-    for line in lines {
+    anchored_share(lines, is_strong_line, |line| {
         let t = line.trim();
-        if t.is_empty() {
-            continue;
-        }
-        total += 1;
-        if is_strong_line(t) {
-            strong += 1;
-            known += 1;
-        } else if row(t).is_some() || is_separator(t) || t.starts_with("New profiles:") {
-            known += 1;
-        }
-    }
-    if total == 0 || strong == 0 {
-        return 0.0;
-    }
-    0.4 + 0.6 * (known as f32 / total as f32)
+        row(t).is_some() || is_separator(t) || t.starts_with("New profiles:")
+    })
 }
 
 fn is_table_header(t: &str) -> bool {
@@ -296,19 +282,14 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
 mod tests {
     use super::*;
     use crate::facts::FirewallAction;
+    use crate::parse::test_support::facts_of;
 
     fn read(text: &str) -> Parsed {
         parse(&ParseContext::new(text, 0))
     }
 
     fn rules(p: &Parsed) -> Vec<FirewallRule> {
-        p.facts
-            .iter()
-            .filter_map(|f| match &f.fact {
-                Fact::FirewallRule(r) => Some(r.clone()),
-                _ => None,
-            })
-            .collect()
+        facts_of(p)
     }
 
     #[test]

@@ -169,18 +169,13 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::parse::test_support::{facts_of, parse_with_command};
 
     fn settings(text: &str, command: Option<&str>) -> (Vec<(String, String, String)>, Parsed) {
-        let mut cx = ParseContext::new(text, 0);
-        cx.command = command;
-        let parsed = parse(&cx);
-        let s = parsed
-            .facts
-            .iter()
-            .filter_map(|f| match &f.fact {
-                Fact::Setting(s) => Some((s.source.clone(), s.key.clone(), s.value.clone())),
-                _ => None,
-            })
+        let parsed = parse_with_command(parse, text, command);
+        let s = facts_of::<Setting>(&parsed)
+            .into_iter()
+            .map(|s| (s.source, s.key, s.value))
             .collect();
         (s, parsed)
     }
