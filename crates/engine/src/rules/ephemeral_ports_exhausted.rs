@@ -29,6 +29,11 @@ pub const RULE: Rule = Rule {
     check,
 };
 
+/// `[::1]` (nginx's `localhost` resolving to IPv6 first).
+fn host_is_loopback(p: &Endpoint) -> bool {
+    matches!(p, Endpoint::Tcp { host, .. } if crate::model::endpoints::is_loopback(host))
+}
+
 /// The size of `ip_local_port_range` (`32768 60999` → 28232).
 fn range_size(value: &str) -> Option<u64> {
     let mut parts = value.split_whitespace().filter_map(|p| p.parse::<u64>().ok());
@@ -61,13 +66,15 @@ fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
     }
     if let Some(p) = &peer {
         d.value("upstream", p.to_string());
-        if matches!(p, Endpoint::Tcp { host, .. } if host == "::1") {
+        // EADDRNOTAVAIL to an IPv6 address usually means this host (a container) has no IPv6
+        // address to connect from, not that its ports ran out.
+        if matches!(p, Endpoint::Tcp { host, .. } if host.contains(':')) {
             d.against(
                 first.artifact,
                 first.span,
-                "[::1]: IPv6 may simply be missing (in a container)",
+                "an IPv6 address: IPv6 may simply be missing here (a container without IPv6)",
             );
-            confidence -= 0.35;
+            confidence -= if host_is_loopback(p) { 0.5 } else { 0.35 };
         }
     }
     let range = model.all::<Setting>().find(|s| s.key == "net.ipv4.ip_local_port_range");
