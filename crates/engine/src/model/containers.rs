@@ -57,6 +57,29 @@ fn publishes(entries: &[String], port: u16) -> bool {
 }
 
 impl<'a> Model<'a> {
+    /// The backend's container that is not running: the stopped one publishing `port`, else
+    /// the only stopped one (nginx's own and a job that exited 0 are no backend).
+    pub fn stopped_backend_container(&self, port: Option<u16>) -> Option<At<'a, Container>> {
+        let stopped: Vec<At<'a, Container>> = self
+            .all::<Container>()
+            .filter(|c| {
+                !c.running && !c.status.is_empty() && !is_nginx_image(c.image.as_deref().unwrap_or(""), &c.name)
+            })
+            .collect();
+        let publishes = |c: &At<'a, Container>| {
+            port.is_some_and(|p| {
+                c.ports
+                    .iter()
+                    .any(|x| x.split([':', '-', '>', '/']).any(|w| w.parse::<u16>().ok() == Some(p)))
+            })
+        };
+        stopped
+            .iter()
+            .find(|c| publishes(c))
+            .or_else(|| (stopped.len() == 1 && !stopped[0].status.starts_with("Exited (0)")).then(|| &stopped[0]))
+            .copied()
+    }
+
     /// Every container and compose service pasted, as units.
     pub fn container_units(&self) -> Vec<Unit<'a>> {
         let mut out: Vec<Unit<'a>> = Vec::new();

@@ -247,28 +247,8 @@ fn draft_for(model: &Model<'_>, dialed: &Endpoint, events: &[crate::model::At<'_
         d.support(a.artifact, a.span, format!("{}: {}", a.server, a.message));
     }
 
-    // The backend's container exited: the one publishing the port, else the only stopped one
-    // (a job that exited 0 is not a backend).
-    let stopped: Vec<_> = model
-        .all::<Container>()
-        .filter(|c| {
-            !c.running
-                && !c.status.is_empty()
-                && !crate::model::reach::is_nginx_image(c.image.as_deref().unwrap_or(""), &c.name)
-        })
-        .collect();
-    let port = dialed.port();
-    let exited = stopped
-        .iter()
-        .find(|c| {
-            port.is_some_and(|p| {
-                c.ports
-                    .iter()
-                    .any(|x| x.split([':', '-', '>', '/']).any(|w| w.parse::<u16>().ok() == Some(p)))
-            })
-        })
-        .or_else(|| (stopped.len() == 1 && !stopped[0].status.starts_with("Exited (0)")).then(|| &stopped[0]));
-    if let Some(c) = exited {
+    // The backend's container exited.
+    if let Some(c) = model.stopped_backend_container(dialed.port()) {
         conf += 0.15;
         d.support(
             c.artifact,

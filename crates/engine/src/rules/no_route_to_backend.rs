@@ -13,7 +13,9 @@
 //!
 //! ## Weakened by
 //! A firewall rule or policy rejecting the port (a REJECT with `icmp-host-prohibited`, firewalld's
-//! default, reads as "No route to host": the firewall rule explains it).
+//! default, reads as "No route to host": the firewall rule explains it); the host answering
+//! ping (then it is up: a firewall's ICMP reject). A container address whose backend container
+//! is shown stopped: the backend is down (this rule then argues for `upstream-down` too).
 
 use crate::cause::Cause;
 use crate::facts::*;
@@ -95,6 +97,38 @@ fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
         } else if let Some(s) = model.firewall_inactive() {
             conf += 0.05;
             d.support(s.artifact, s.span, format!("{} is inactive", s.tool));
+        }
+        // A container address whose container has stopped: the backend is down, and its old
+        // address answers nothing.
+        if crate::model::reach::is_container_network(host)
+            && let Some(c) = model.stopped_backend_container(*port)
+        {
+            conf -= 0.35;
+            d.against(
+                c.artifact,
+                c.span,
+                format!(
+                    "the container {} is not running ({}): nothing owns that address now",
+                    c.name, c.status
+                ),
+            );
+            let mut down = Draft::new(
+                Cause::UpstreamDown,
+                0.8,
+                format!(
+                    "The backend container {} is not running: nginx dials its old address {dialed}",
+                    c.name
+                ),
+            );
+            down.value("upstream", dialed.to_string())
+                .value("container", c.name.clone());
+            down.support(
+                first.artifact,
+                first.span,
+                "nothing answers at the container's address (errno 113)",
+            );
+            down.support(c.artifact, c.span, format!("{} is {}", c.name, c.status));
+            out.push(down);
         }
         for p in model.probes_to(&dialed) {
             match p.outcome.as_str() {
