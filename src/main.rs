@@ -1,5 +1,7 @@
-//! Entry point of the web app: mounts [`gateway_doctor_web::App`] on the page body.
+//! The page: registers the service worker (offline use) and mounts [`gateway_doctor_web::App`],
+//! which starts the analyser's Web Worker.
 
 fn main() {
+    gateway_doctor_web::dom::register_service_worker();
     yew::Renderer::<gateway_doctor_web::App>::new().render();
 }
