@@ -3,7 +3,7 @@
 //! paste's text only once per revision. A new analysis while a big one is still running
 //! restarts the worker, so a newer paste never waits behind an older one.
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -103,8 +103,8 @@ pub struct Client {
     channel: RefCell<Box<dyn Channel>>,
     /// The revision of each paste the analyser has.
     sent: RefCell<HashMap<u32, u32>>,
-    /// The analysis running: its sequence number and size.
-    running: Cell<Option<(u64, usize)>>,
+    /// The analysis running: its sequence number and its large pastes (id, revision).
+    running: RefCell<Option<(u64, Vec<(u32, u32)>)>>,
 }
 
 impl Client {
@@ -116,7 +116,7 @@ impl Client {
             on,
             channel: RefCell::new(channel),
             sent: RefCell::new(HashMap::new()),
-            running: Cell::new(None),
+            running: RefCell::new(None),
         }
     }
 
@@ -151,15 +151,25 @@ impl Client {
         self.forget();
     }
 
-    /// Diagnoses the session.
+    /// Diagnoses the session. When an analysis of a large paste is still running and that
+    /// paste has changed or gone, the worker is restarted: the newer paste does not wait. (When
+    /// only something small changed, the newer request waits and supersedes the queued ones.)
     pub fn analyse(&self, seq: u64, session: &Session) {
-        if let Some((_, bytes)) = self.running.get()
-            && bytes >= RESTART_OVER
-            && self.backend.restartable
-        {
+        let large: Vec<(u32, u32)> = session
+            .entries
+            .iter()
+            .filter(|e| e.paste.text.len() >= RESTART_OVER)
+            .map(|e| (e.id, e.rev))
+            .collect();
+        let stale = self
+            .running
+            .borrow()
+            .as_ref()
+            .is_some_and(|(_, running)| running.iter().any(|r| !large.contains(r)));
+        if stale && self.backend.restartable {
             self.restart();
         }
-        self.running.set(Some((seq, session.bytes())));
+        *self.running.borrow_mut() = Some((seq, large));
         let request = Request::Analyse {
             seq,
             session: self.session_ref(session),
@@ -169,8 +179,9 @@ impl Client {
 
     /// An analysis came back.
     pub fn analysed(&self, seq: u64) {
-        if self.running.get().is_some_and(|(s, _)| s <= seq) {
-            self.running.set(None);
+        let mut running = self.running.borrow_mut();
+        if running.as_ref().is_some_and(|(s, _)| *s <= seq) {
+            *running = None;
         }
     }
 

@@ -120,6 +120,19 @@ impl Session {
         self.entries.iter().map(|e| e.paste.text.len()).sum()
     }
 
+    /// What the page calls a box: its file name, or "Paste N" (N its position) for a typed one.
+    pub fn label(&self, id: u32) -> String {
+        let Some(i) = self.entries.iter().position(|e| e.id == id) else {
+            return String::new();
+        };
+        let name = &self.entries[i].paste.name;
+        if name.is_empty() || name.starts_with("paste-") {
+            format!("Paste {}", i + 1)
+        } else {
+            name.clone()
+        }
+    }
+
     /// The box with this id.
     pub fn entry(&self, id: u32) -> Option<&Entry> {
         self.entries.iter().find(|e| e.id == id)

@@ -25,7 +25,7 @@ pub struct AppProps {
 }
 
 fn default_backend() -> Backend {
-    Backend::worker("./gateway-doctor-worker_loader.js")
+    Backend::worker("./worker.js")
 }
 
 impl Default for AppProps {

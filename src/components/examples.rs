@@ -24,7 +24,11 @@ pub fn example_list(props: &ExampleListProps) -> Html {
         <ul class="examples">
             { for EXAMPLES.iter().map(|ex| {
                 let ctx = ctx.clone();
-                let onclick = Callback::from(move |_: MouseEvent| {
+                let onclick = Callback::from(move |e: MouseEvent| {
+                    // Close the menu it was chosen from.
+                    if let Some(menu) = e.target_dyn_into::<web_sys::Element>().and_then(|t| t.closest("details").ok().flatten()) {
+                        let _ = menu.remove_attribute("open");
+                    }
                     let before = (!ctx.session.is_empty()).then(|| Rc::new(ctx.session.saved()));
                     ctx.act(Action::Load(ex.saved()));
                     ctx.go(View::Diagnose);

@@ -57,16 +57,14 @@ pub fn finding_card(props: &FindingCardProps) -> Html {
                         let ctx = ctx.clone();
                         Callback::from(move |_: MouseEvent| ctx.show_line(artifact, line))
                     };
-                    let name = analysis.report.artifacts.get(e.artifact).map(|a| a.name.clone()).unwrap_or_default();
                     let paste_name = analysis.report.artifacts.get(e.artifact)
                         .and_then(|a| ctx.box_of_paste(a.paste))
-                        .and_then(|id| ctx.session.entry(id))
-                        .map(|en| en.paste.name.clone())
-                        .unwrap_or(name);
+                        .map(|id| ctx.session.label(id))
+                        .unwrap_or_default();
                     html! {
                         <li class={classes!("evidence-line", e.against.then_some("against"))}>
-                            <button type="button" class="evidence-link" {onclick}
-                                aria-label={format!("Show line {line} of {paste_name}")}>
+                            <button type="button" class="evidence-link" {onclick}>
+                                <span class="visually-hidden">{ "Show " }</span>
                                 { format!("{paste_name}, line {line}") }
                             </button>
                             if e.against { <span class="badge against">{ "argues against" }</span> }

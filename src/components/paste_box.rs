@@ -16,8 +16,6 @@ use crate::session::{Action, Entry, LARGE};
 pub struct PasteBoxProps {
     /// The box.
     pub entry: Entry,
-    /// Its position (1-based), for its label.
-    pub number: usize,
 }
 
 /// One paste box.
@@ -96,11 +94,7 @@ pub fn paste_box(props: &PasteBoxProps) -> Html {
         })
     };
     let paste = &entry.paste;
-    let label = if paste.name.starts_with("paste-") {
-        format!("Paste {}", props.number)
-    } else {
-        paste.name.clone()
-    };
+    let label = ctx.session.label(id);
     let lines = *use_memo((id, entry.rev), {
         let paste = paste.clone();
         move |_| crate::lines::count(&paste.text)

@@ -66,8 +66,8 @@ pub fn paste_list() -> Html {
                     <input type="file" id="files" class="visually-hidden" multiple=true onchange={onfiles} />
                 </div>
             </div>
-            { for ctx.session.entries.iter().enumerate().map(|(i, e)| html! {
-                <PasteBox key={e.id} entry={e.clone()} number={i + 1} />
+            { for ctx.session.entries.iter().map(|e| html! {
+                <PasteBox key={e.id} entry={e.clone()} />
             }) }
             { for start }
         </section>

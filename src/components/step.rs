@@ -28,10 +28,21 @@ pub fn triage_step(props: &TriageStepProps) -> Html {
     let answered = ctx.session.answers.get(&node).cloned();
     let source = match &step.source {
         Source::Evidence { artifact, line, .. } => {
-            let ctx = ctx.clone();
             let (artifact, line) = (*artifact, *line);
+            let label = ctx
+                .analysis()
+                .and_then(|a| a.report.artifacts.get(artifact).map(|x| x.paste))
+                .and_then(|p| ctx.box_of_paste(p))
+                .map(|id| ctx.session.label(id))
+                .unwrap_or_default();
+            let ctx = ctx.clone();
             let onclick = Callback::from(move |_: MouseEvent| ctx.show_line(artifact, line));
-            html! { <button type="button" class="source evidence-link" {onclick}>{ format!("from your paste, line {line}") }</button> }
+            html! {
+                <button type="button" class="source evidence-link" {onclick}>
+                    { format!("from your paste, line {line}") }
+                    <span class="visually-hidden">{ format!(" (show it in {label})") }</span>
+                </button>
+            }
         }
         Source::Pasted { .. } => html! { <span class="source">{ "pasted" }</span> },
         Source::Person => html! { <span class="source person">{ "your answer" }</span> },
