@@ -96,6 +96,9 @@ impl Channel for InlineChannel {
 /// Analyses this big (bytes) or bigger are abandoned, not waited for, when a newer one comes.
 pub const RESTART_OVER: usize = 1 << 20;
 
+/// An analysis under way: its sequence number and its large pastes (id, revision).
+type Running = (u64, Vec<(u32, u32)>);
+
 /// The page's client of the analyser.
 pub struct Client {
     backend: Backend,
@@ -104,7 +107,7 @@ pub struct Client {
     /// The revision of each paste the analyser has.
     sent: RefCell<HashMap<u32, u32>>,
     /// The analysis running: its sequence number and its large pastes (id, revision).
-    running: RefCell<Option<(u64, Vec<(u32, u32)>)>>,
+    running: RefCell<Option<Running>>,
 }
 
 impl Client {

@@ -32,7 +32,7 @@ pub use findings::FindingList;
 pub use header::Header;
 pub use knowledge::KnowledgeBase;
 pub use line_view::LineView;
-pub use markdown::Markdown;
+pub use markdown::{Markdown, MarkdownProps};
 pub use notice::NoticeBar;
 pub use paste_box::PasteBox;
 pub use pastes::PasteList;
