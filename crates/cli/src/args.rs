@@ -9,6 +9,7 @@ usage:
   gateway-doctor triage   [--answer QUESTION=VALUE]... [FILE...]
   gateway-doctor inspect  [--json] [--kind KIND] FILE...
   gateway-doctor redact   [--keep TEXT]... FILE...
+  gateway-doctor explain CAUSE
   gateway-doctor causes
   gateway-doctor kinds
   gateway-doctor help
@@ -30,6 +31,7 @@ pub enum Command {
     Inspect,
     Redact,
     Triage,
+    Explain,
     Causes,
     Kinds,
     Help,
@@ -63,6 +65,7 @@ pub fn parse(argv: &[String]) -> Result<Parsed, String> {
         "inspect" => Command::Inspect,
         "redact" => Command::Redact,
         "triage" => Command::Triage,
+        "explain" => Command::Explain,
         "causes" => Command::Causes,
         "kinds" => Command::Kinds,
         "help" | "--help" | "-h" => Command::Help,
@@ -123,6 +126,9 @@ pub fn parse(argv: &[String]) -> Result<Parsed, String> {
     }
     if parsed.json && parsed.markdown {
         return Err("--json and --markdown cannot be combined".into());
+    }
+    if parsed.command == Command::Explain && parsed.inputs.len() != 1 {
+        return Err("explain needs one CAUSE id (see `gateway-doctor causes`)".into());
     }
     if matches!(parsed.command, Command::Diagnose | Command::Inspect | Command::Redact) && parsed.inputs.is_empty() {
         return Err("no FILE given (use `-` for stdin)".into());

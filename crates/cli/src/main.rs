@@ -100,6 +100,22 @@ pub fn run(parsed: Parsed, out: &mut dyn Write) -> Result<(), String> {
             }
             Ok(())
         }
+        Command::Explain => {
+            let id = &parsed.inputs[0].path;
+            let cause = engine::Cause::from_id(id).ok_or_else(|| {
+                let near: Vec<&str> = engine::Cause::ALL
+                    .iter()
+                    .map(|c| c.id())
+                    .filter(|c| c.contains(id.as_str()) || id.split('-').any(|w| w.len() > 2 && c.contains(w)))
+                    .collect();
+                if near.is_empty() {
+                    format!("unknown cause `{id}` (see `gateway-doctor causes`)")
+                } else {
+                    format!("unknown cause `{id}`; did you mean {}?", near.join(", "))
+                }
+            })?;
+            writeln!(out, "{}", render::explain(cause)).map_err(write_err)
+        }
         Command::Causes => {
             for cause in engine::Cause::ALL {
                 writeln!(out, "{:<28} {}", cause.id(), cause.title()).map_err(write_err)?;

@@ -173,3 +173,17 @@ fn fact_summary(fact: &engine::facts::Fact) -> String {
         }
     }
 }
+
+/// `explain CAUSE`: the cause's page (placeholders showing what they stand for) and the rules
+/// that detect it.
+pub fn explain(cause: engine::Cause) -> String {
+    let mut s = match engine::knowledge::page(cause) {
+        Some(page) => engine::knowledge::page_markdown(page, &[]),
+        None => format!("# {}\n", cause.title()),
+    };
+    let _ = writeln!(s, "\n## Detected by");
+    for rule in engine::rules::RULES.iter().filter(|r| r.cause == cause) {
+        let _ = writeln!(s, "- `{}`: {}", rule.id, rule.doc);
+    }
+    s
+}

@@ -110,6 +110,27 @@ fn triage_walks_from_answers_and_pasted_blocks() {
 }
 
 #[test]
+fn explain_prints_every_cause_page_and_its_rules() {
+    let bin = env!("CARGO_BIN_EXE_gateway-doctor");
+    for cause in engine::Cause::ALL {
+        let out = Command::new(bin).args(["explain", cause.id()]).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", cause.id());
+        let text = String::from_utf8(out.stdout).unwrap();
+        let page = engine::knowledge::page(*cause).unwrap();
+        assert!(text.starts_with(&format!("# {}", page.title)), "{}", cause.id());
+        for heading in ["## What happened", "## Confirm", "## Fix", "## Detected by\n- `"] {
+            assert!(text.contains(heading), "{}: no {heading}", cause.id());
+        }
+        assert!(!text.contains("{{"), "{}: unfilled placeholder", cause.id());
+    }
+    let out = Command::new(bin).args(["explain", "php-down"]).output().unwrap();
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("php-fpm-down"),
+        "suggests the near id"
+    );
+}
+
+#[test]
 fn usage_errors_exit_2() {
     let bin = env!("CARGO_BIN_EXE_gateway-doctor");
     for args in [
@@ -117,6 +138,8 @@ fn usage_errors_exit_2() {
         &["diagnose"][..],
         &["diagnose", "/nonexistent/file"][..],
         &["bogus"][..],
+        &["explain"][..],
+        &["explain", "php-down"][..],
     ] {
         let out = Command::new(bin).args(args).output().unwrap();
         assert_eq!(out.status.code(), Some(2), "{args:?}");

@@ -358,6 +358,11 @@ pub struct UpstreamTarget {
     pub location: Option<String>,
     /// File the directive is in (`nginx -T` header or paste name), when known.
     pub file: Option<String>,
+    /// Block path of the directive, as in [`NginxDirective::context`]
+    /// (`http > server(example.com) > location(/api)`), so that `Model::directive_for` finds the
+    /// settings that apply to this target.
+    #[serde(default)]
+    pub context: String,
 }
 
 /// An `upstream NAME {}` block.
@@ -1059,6 +1064,22 @@ pub struct AppEvent {
     pub detail: Vec<String>,
 }
 
+/// The outcome of a connectivity probe (`ping`, `ip neigh`, `nc -zv`, `telnet`, `traceroute`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ProbeResult {
+    /// `ping`, `ip-neigh`, `nc`, `telnet`, `traceroute`.
+    pub tool: String,
+    /// The host or address probed.
+    pub target: String,
+    /// The port, for TCP probes.
+    pub port: Option<u16>,
+    /// `reachable`, `refused`, `timeout`, `unreachable` (no answer to ARP/ICMP host unreachable),
+    /// `no-route` (network unreachable), `unknown-host`.
+    pub outcome: String,
+    /// The line that says it.
+    pub detail: String,
+}
+
 /// An HTTP error page (or its title): who made it.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ErrorPageInfo {
@@ -1070,6 +1091,10 @@ pub struct ErrorPageInfo {
     pub producer: String,
     /// Version shown (`nginx/1.24.0`), when any.
     pub version: Option<String>,
+    /// Why the layer answered so, when its log says (`backend_connection_closed_before_data_sent_to_client`,
+    /// an ALB's target status `-`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
 }
 
 /// An access-log entry. Values are as written (`-` stays `-`).
@@ -1206,6 +1231,7 @@ pub enum Fact {
     Setting(Setting),
     AppEvent(AppEvent),
     ErrorPage(ErrorPageInfo),
+    ProbeResult(ProbeResult),
 }
 
 impl Fact {
@@ -1255,6 +1281,7 @@ impl Fact {
             Fact::Setting(_) => "setting",
             Fact::AppEvent(_) => "app-event",
             Fact::ErrorPage(_) => "error-page",
+            Fact::ProbeResult(_) => "probe-result",
         }
     }
 }

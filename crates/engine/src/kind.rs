@@ -131,6 +131,12 @@ kinds! {
     UwsgiLog = "uwsgi-log", "uWSGI log";
     /// Node.js / Express output.
     NodeLog = "node-log", "Node.js log";
+    /// gunicorn (`gunicorn.conf.py`) or uWSGI (`uwsgi.ini`) configuration.
+    AppServerConfig = "app-server-config", "gunicorn / uWSGI configuration";
+    /// A cloud load balancer's request log (Google Cloud, AWS ALB/ELB access log).
+    LoadBalancerLog = "load-balancer-log", "load balancer log";
+    /// Connectivity probes: `ping`, `ip neigh`, `nc -zv`, `telnet`, `traceroute`.
+    Probe = "probe", "ping / nc / telnet output";
     /// HTML of an error page (nginx, Cloudflare, load balancer) or its title.
     ErrorPage = "error-page", "error page";
     /// Anything not recognised.

@@ -94,6 +94,12 @@ pub const PLACEHOLDERS: &[(&str, &str)] = &[
     ("file", "a file path"),
     ("process", "a process name"),
     ("status", "the HTTP status the client saw"),
+    (
+        "firewall_rule",
+        "the firewall rule or policy that drops or rejects the connection",
+    ),
+    ("size", "the proposed new size or limit (16k, 16384...)"),
+    ("ssl_name", "the backend's TLS name (SNI and certificate name)"),
 ];
 
 /// Fills `{{name}}` and `{{name|fallback}}` in `text` from `values`. An unknown value shows the
@@ -130,6 +136,21 @@ pub fn fill(text: &str, values: &[(String, String)]) -> String {
     out
 }
 
+/// A cause page as Markdown with its placeholders filled from `values` (fallbacks or `<name>`
+/// where a value is unknown): `gateway-doctor explain` prints it, a ticket can quote it.
+pub fn page_markdown(page: &CausePage, values: &[(String, String)]) -> String {
+    let mut out = format!("# {}\n", page.title);
+    for (heading, body) in page.sections {
+        out.push_str(&format!("\n## {heading}\n{}\n", fill(body, values).trim_end()));
+        if heading.starts_with("Fix") {
+            for (platform, body) in page.fix_platforms {
+                out.push_str(&format!("\n### {platform}\n{}\n", fill(body, values).trim_end()));
+            }
+        }
+    }
+    out
+}
+
 /// Every placeholder name used in `text`.
 pub fn placeholders(text: &str) -> Vec<&str> {
     let mut names = Vec::new();
@@ -155,6 +176,43 @@ mod tests {
         assert_eq!(fill("user {{nginx_user|www-data}};", &values), "user www-data;");
         assert_eq!(fill("port {{port}}", &values), "port <port>");
         assert_eq!(fill("broken {{socket", &values), "broken {{socket");
+    }
+
+    #[test]
+    fn every_cause_has_a_page_with_every_section() {
+        for cause in Cause::ALL {
+            let page = page(*cause).unwrap_or_else(|| panic!("cause {} has no page", cause.id()));
+            for heading in [
+                "What happened",
+                "Why nginx answers",
+                "Confirm",
+                "Fix",
+                "Check",
+                "What this cannot tell you",
+                "Read more",
+            ] {
+                let body = page
+                    .section(heading)
+                    .unwrap_or_else(|| panic!("page {}: no `{heading}` section", page.id));
+                assert!(!body.trim().is_empty(), "page {}: empty `{heading}`", page.id);
+            }
+        }
+    }
+
+    #[test]
+    fn a_page_renders_as_markdown_with_values_and_platforms() {
+        let page = page(Cause::PhpFpmDown).unwrap();
+        let values = vec![("socket".to_string(), "/run/php/php7.4-fpm.sock".to_string())];
+        let text = page_markdown(page, &values);
+        assert!(text.starts_with(&format!("# {}\n", page.title)));
+        assert!(text.contains("\n## Fix\n"));
+        assert!(text.contains("/run/php/php7.4-fpm.sock"));
+        assert!(!text.contains("{{"), "unfilled placeholder in:\n{text}");
+        if let Some((platform, _)) = page.fix_platforms.first() {
+            let fix = text.find("\n## Fix\n").unwrap();
+            let sub = text.find(&format!("\n### {platform}\n")).unwrap();
+            assert!(sub > fix);
+        }
     }
 
     #[test]

@@ -70,7 +70,11 @@ pub fn split(paste_index: usize, paste: &Paste) -> Vec<Piece> {
         let runs = content_runs(text, segment.span);
         let first_piece = pieces.len();
         let mut classified = Vec::with_capacity(runs.len());
-        for run in runs {
+        // Runs after the first that are strongly another kind than the command's output are
+        // something the person pasted after it: they keep neither the command nor the file it
+        // names. (The first run is the output, whatever the command's name suggests.)
+        let mut not_output: Vec<Span> = Vec::new();
+        for (index, run) in runs.into_iter().enumerate() {
             let run_lines: Vec<&str> = lines(run.text(text), 0).map(|l| l.text).collect();
             let (mut kind, mut confidence) = classify_lines(&run_lines, file.as_deref());
             if let Some(ck) = command_kind {
@@ -82,12 +86,15 @@ pub fn split(paste_index: usize, paste: &Paste) -> Vec<Piece> {
                 if !strongly_other {
                     kind = ck;
                     confidence = 0.95;
+                } else if index > 0 && segment.forced.is_none() && segment.command.is_some() {
+                    not_output.push(run);
                 }
             }
             classified.push((run, kind, confidence));
         }
         absorb_unknown_runs(text, &mut classified);
         for (run, kind, confidence) in classified {
+            let foreign = not_output.contains(&run);
             push_merged(
                 &mut pieces,
                 first_piece,
@@ -96,8 +103,12 @@ pub fn split(paste_index: usize, paste: &Paste) -> Vec<Piece> {
                     span: run,
                     kind,
                     confidence,
-                    command: segment.command.clone(),
-                    file: file.clone(),
+                    command: if foreign { None } else { segment.command.clone() },
+                    file: if foreign {
+                        name_hint.map(str::to_string)
+                    } else {
+                        file.clone()
+                    },
                     overridden: false,
                     framing: Vec::new(),
                 },
@@ -716,6 +727,21 @@ mod tests {
         assert_eq!(program_and_args("docker compose exec web nginx -T").unwrap().0, "nginx");
         assert_eq!(program_and_args("kubectl exec -it pod -- nginx -T").unwrap().0, "nginx");
         assert_eq!(program_and_args("/usr/sbin/nginx -t").unwrap().0, "nginx");
+    }
+
+    #[test]
+    fn text_after_a_command_output_is_not_that_command() {
+        let text = "$ grep 'open files' /proc/1873/limits\nMax open files            1024                 524288               files     \n\nworker_processes auto;\nevents {\n    worker_connections 4096;\n}\n";
+        let paste = Paste::new("paste-1.txt", text);
+        let pieces = split(0, &paste);
+        let config = pieces
+            .iter()
+            .find(|p| p.kind == Kind::NginxConfig)
+            .expect("config piece");
+        assert_eq!(config.command, None);
+        assert_eq!(config.file, None);
+        let limits = pieces.iter().find(|p| p.kind != Kind::NginxConfig).unwrap();
+        assert!(limits.command.is_some());
     }
 
     #[test]

@@ -98,6 +98,25 @@ fn check_case(rule: &str, dir: &Path) -> Result<bool, String> {
 }
 
 #[test]
+fn every_cause_has_a_rule_and_rule_ids_are_unique() {
+    for cause in engine::Cause::ALL {
+        assert!(
+            RULES.iter().any(|r| r.cause == *cause),
+            "cause {} has no rule",
+            cause.id()
+        );
+    }
+    let mut ids: Vec<&str> = RULES.iter().map(|r| r.id).collect();
+    ids.sort_unstable();
+    let before = ids.len();
+    ids.dedup();
+    assert_eq!(before, ids.len(), "two rules share an id");
+    for rule in RULES {
+        assert!(!rule.doc.trim().is_empty(), "rule {} has no doc", rule.id);
+    }
+}
+
+#[test]
 fn rule_fixtures() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rules");
     let mut failures = Vec::new();

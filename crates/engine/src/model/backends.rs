@@ -131,3 +131,301 @@ pub fn is_running(s: &ServiceStatus) -> bool {
 pub fn is_down(s: &ServiceStatus) -> bool {
     matches!(s.active.as_str(), "inactive" | "failed") || s.sub.as_deref() == Some("dead")
 }
+
+impl<'a> Model<'a> {
+    /// True when an address in an error line (`upstream: "http://172.18.0.3:8000/"`, resolved)
+    /// is the configured one (`app:8000`, a name): the same address, or the same port where the
+    /// name is a container whose pasted address it is, or the only configured target on that
+    /// port.
+    pub fn same_backend(&self, logged: &Endpoint, configured: &Endpoint) -> bool {
+        if endpoints::same_endpoint(logged, configured) {
+            return true;
+        }
+        let (Endpoint::Tcp { host: lh, port: lp }, Endpoint::Tcp { host: ch, port: cp }) = (logged, configured) else {
+            return false;
+        };
+        if lp != cp || lp.is_none() || ch.parse::<std::net::IpAddr>().is_ok() || lh.parse::<std::net::IpAddr>().is_err()
+        {
+            return false;
+        }
+        if let Some(c) = self.all::<Container>().find(|c| c.addresses.iter().any(|a| a == lh)) {
+            return c.name == *ch || c.service.as_deref() == Some(ch.as_str());
+        }
+        self.targets()
+            .iter()
+            .flat_map(|t| t.endpoints.clone())
+            .filter(|e| e.port() == *lp)
+            .count()
+            == 1
+    }
+
+    /// A backend's own log saying it could not bind `dialed` (PHP-FPM `unable to bind listening
+    /// socket ... (98)`, an app server's `Address already in use`): whatever answers there now
+    /// is another service that took the port.
+    pub fn bind_failure_on(&self, dialed: &Endpoint) -> Option<(usize, crate::span::Span)> {
+        let fpm = self.all::<FpmEvent>().find(|e| {
+            e.class == FpmClass::UnableToBind
+                && e.address
+                    .as_deref()
+                    .and_then(Endpoint::parse)
+                    .is_some_and(|a| endpoints::same_endpoint(&a, dialed))
+        });
+        if let Some(e) = fpm {
+            return Some((e.artifact, e.span));
+        }
+        self.all::<AppEvent>()
+            .find(|e| {
+                e.class == "address-in-use" && e.endpoint.as_ref().is_some_and(|a| endpoints::same_endpoint(a, dialed))
+            })
+            .map(|e| (e.artifact, e.span))
+    }
+}
+
+/// The protocol a backend speaks on its socket.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Speaks {
+    /// HTTP (gunicorn, uvicorn, node, java, another web server, uWSGI `--http`).
+    Http,
+    /// FastCGI (PHP-FPM).
+    Fastcgi,
+    /// The uwsgi binary protocol (uWSGI `--socket`).
+    Uwsgi,
+}
+
+impl Speaks {
+    /// How the protocol is named in a title.
+    pub fn name(self) -> &'static str {
+        match self {
+            Speaks::Http => "HTTP",
+            Speaks::Fastcgi => "FastCGI",
+            Speaks::Uwsgi => "the uwsgi protocol",
+        }
+    }
+}
+
+/// What is known about the protocol of the server behind an address, and where it was learnt.
+#[derive(Clone, Debug)]
+pub struct BackendSpeaks {
+    /// The protocol.
+    pub speaks: Speaks,
+    /// What listens there, in the person's words (`gunicorn`, `PHP-FPM pool www`).
+    pub what: String,
+    /// The fact it was learnt from: artifact and span.
+    pub from: (usize, crate::span::Span),
+}
+
+/// The protocol a process speaks, from its name, when the name says it.
+pub fn speaks_of_process(process: &str) -> Option<Speaks> {
+    let p = process.to_ascii_lowercase();
+    if p.contains("php") && p.contains("fpm") {
+        return Some(Speaks::Fastcgi);
+    }
+    const HTTP: &[&str] = &[
+        "gunicorn",
+        "uvicorn",
+        "hypercorn",
+        "daphne",
+        "waitress",
+        "node",
+        "nodejs",
+        "bun",
+        "deno",
+        "java",
+        "puma",
+        "unicorn",
+        "thin",
+        "passenger",
+        "dotnet",
+        "kestrel",
+        "caddy",
+        "apache2",
+        "httpd",
+        "nginx",
+        "traefik",
+        "envoy",
+        "haproxy",
+        "tomcat",
+        "jetty",
+        "grafana",
+        "prometheus",
+        "streamlit",
+        "gitea",
+        "minio",
+    ];
+    HTTP.iter()
+        .any(|h| p == *h || p.starts_with(&format!("{h}:")) || p.starts_with(&format!("{h} ")))
+        .then_some(Speaks::Http)
+}
+
+/// The protocol a container command line speaks: uWSGI's `--socket` (uwsgi) or `--http`/
+/// `--http-socket` (HTTP), an HTTP application server, PHP-FPM.
+pub fn speaks_of_command(command: &str) -> Option<Speaks> {
+    let c = command.to_ascii_lowercase();
+    let words: Vec<&str> = c
+        .split(|ch: char| ch.is_whitespace() || matches!(ch, '[' | ']' | ',' | '"' | '\''))
+        .filter(|w| !w.is_empty())
+        .collect();
+    if words.iter().any(|w| w.ends_with("uwsgi")) {
+        if words.iter().any(|w| w.starts_with("--http")) {
+            return Some(Speaks::Http);
+        }
+        if words
+            .iter()
+            .any(|w| *w == "--socket" || w.starts_with("--socket=") || *w == "-s" || w.starts_with("--uwsgi-socket"))
+        {
+            return Some(Speaks::Uwsgi);
+        }
+        return None;
+    }
+    if words.iter().any(|w| w.contains("php-fpm")) {
+        return Some(Speaks::Fastcgi);
+    }
+    words
+        .iter()
+        .find_map(|w| speaks_of_process(w.rsplit('/').next().unwrap_or(w)))
+}
+
+/// The protocol an image speaks, from its name: `php:8.3-fpm` (FastCGI), web servers and
+/// common HTTP apps.
+pub fn speaks_of_image(image: &str) -> Option<Speaks> {
+    let i = image.to_ascii_lowercase();
+    let name = i.rsplit('/').next().unwrap_or(&i);
+    if name.contains("fpm") {
+        return Some(Speaks::Fastcgi);
+    }
+    let base = name.split(':').next().unwrap_or(name);
+    speaks_of_process(base)
+}
+
+impl<'a> Model<'a> {
+    /// What protocol the server listening on `dialed` speaks, when a pasted pool, listener or
+    /// application log says it.
+    pub fn backend_speaking(&self, dialed: &Endpoint) -> Option<BackendSpeaks> {
+        if let Some(pool) = self.pool_serving(dialed) {
+            let name = if pool.name.is_empty() {
+                "PHP-FPM".to_string()
+            } else {
+                format!("PHP-FPM pool {}", pool.name)
+            };
+            return Some(BackendSpeaks {
+                speaks: Speaks::Fastcgi,
+                what: name,
+                from: (pool.artifact, pool.span),
+            });
+        }
+        for e in self.all::<AppEvent>() {
+            if e.class != "listening" || !e.endpoint.as_ref().is_some_and(|ep| endpoints::serves(ep, dialed)) {
+                continue;
+            }
+            let speaks = match e.server.as_str() {
+                "uwsgi" if e.message.starts_with("uwsgi socket") => Speaks::Uwsgi,
+                "uwsgi" if e.message.contains("http bound on") => Speaks::Http,
+                "uwsgi" => continue,
+                _ => Speaks::Http,
+            };
+            return Some(BackendSpeaks {
+                speaks,
+                what: e.server.clone(),
+                from: (e.artifact, e.span),
+            });
+        }
+        for l in self.listeners_serving(dialed) {
+            if let Some(process) = l.process.as_deref()
+                && let Some(speaks) = speaks_of_process(process)
+            {
+                return Some(BackendSpeaks {
+                    speaks,
+                    what: process.to_string(),
+                    from: (l.artifact, l.span),
+                });
+            }
+        }
+        // Containers: nginx dials a compose service or container by name.
+        let Endpoint::Tcp { host, port } = dialed else {
+            return None;
+        };
+        let port_text = port.map(|p| p.to_string());
+        let mentions_port = |texts: &[&str]| {
+            let all_silent = texts.iter().all(|t| !t.bytes().any(|b| b.is_ascii_digit()));
+            all_silent
+                || port_text
+                    .as_deref()
+                    .is_some_and(|p| texts.iter().any(|t| t.contains(p)))
+        };
+        for svc in self.all::<ComposeService>() {
+            if svc.name != *host && svc.container_name.as_deref() != Some(host.as_str()) {
+                continue;
+            }
+            let command = svc.command.as_deref().unwrap_or("");
+            let mut texts: Vec<&str> = vec![command];
+            texts.extend(svc.expose.iter().map(String::as_str));
+            texts.extend(svc.ports.iter().map(String::as_str));
+            if !mentions_port(&texts) {
+                continue;
+            }
+            if let Some(speaks) = speaks_of_command(command).or_else(|| svc.image.as_deref().and_then(speaks_of_image))
+            {
+                return Some(BackendSpeaks {
+                    speaks,
+                    what: format!("the {} service", svc.name),
+                    from: (svc.artifact, svc.span),
+                });
+            }
+        }
+        for c in self.all::<Container>() {
+            if c.name != *host && c.service.as_deref() != Some(host.as_str()) {
+                continue;
+            }
+            let texts: Vec<&str> = c.ports.iter().map(String::as_str).collect();
+            if !mentions_port(&texts) {
+                continue;
+            }
+            if let Some(speaks) = c.image.as_deref().and_then(speaks_of_image) {
+                return Some(BackendSpeaks {
+                    speaks,
+                    what: format!("the {} container", c.name),
+                    from: (c.artifact, c.span),
+                });
+            }
+        }
+        None
+    }
+}
+
+/// True when a uWSGI `invalid request block size: N` is HTTP read as a uwsgi packet: the size
+/// is bytes 2-3 of the request, little-endian, so `GET ` gives "ET" = 0x5445 = 21573, `POST`
+/// "OS" = 21327, `PUT ` "UT", `HEAD` "EA", `DELETE` "EL", `OPTIONS` "PT", `PATCH` "AT".
+pub fn uwsgi_block_is_http(size: u64) -> bool {
+    let (lo, hi) = (size & 0xff, size >> 8);
+    size < 0x1_0000 && (b'A' as u64..=b'Z' as u64).contains(&lo) && (b'A' as u64..=b'Z' as u64).contains(&hi)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_protocols_from_commands_and_images() {
+        assert_eq!(
+            speaks_of_command("uwsgi --socket :8000 --module app.wsgi"),
+            Some(Speaks::Uwsgi)
+        );
+        assert_eq!(
+            speaks_of_command("uwsgi --http-socket :8000 --module app.wsgi"),
+            Some(Speaks::Http)
+        );
+        assert_eq!(speaks_of_command("uwsgi --ini /etc/uwsgi.ini"), None);
+        assert_eq!(
+            speaks_of_command("gunicorn app:app -b 0.0.0.0:8000"),
+            Some(Speaks::Http)
+        );
+        assert_eq!(speaks_of_command("[\"node\", \"server.js\"]"), Some(Speaks::Http));
+        assert_eq!(speaks_of_image("php:8.3-fpm-alpine"), Some(Speaks::Fastcgi));
+        assert_eq!(speaks_of_image("bitnami/php-fpm:8.2"), Some(Speaks::Fastcgi));
+        assert_eq!(speaks_of_image("node:20"), Some(Speaks::Http));
+        assert_eq!(speaks_of_image("postgres:16"), None);
+        assert!(uwsgi_block_is_http(21573));
+        assert!(uwsgi_block_is_http(21327));
+        assert!(!uwsgi_block_is_http(4261));
+    }
+}

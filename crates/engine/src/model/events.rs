@@ -150,3 +150,30 @@ impl<'a> Model<'a> {
             .find(|s| (500..600).contains(s))
     }
 }
+
+/// True when an error line says the upstream closed or reset the connection before the whole
+/// response header arrived: `upstream prematurely closed connection` or `recv() failed (104:
+/// ...)` while reading the response header (or with no phase, as people paste them). Once the
+/// header was sent the client got the backend's status, not a 502.
+pub fn lost_before_header(e: &ErrorEvent) -> bool {
+    let reading_header = matches!(
+        e.action.as_deref(),
+        None | Some("reading response header from upstream")
+    );
+    reading_header
+        && match e.class {
+            MessageClass::PrematurelyClosed => {
+                !e.message.contains("closed stream") && !e.message.contains("FastCGI request")
+            }
+            MessageClass::RecvFailed => matches!(e.errno, Some(104) | None),
+            _ => false,
+        }
+}
+
+impl<'a> Model<'a> {
+    /// Error lines where the backend closed or reset the connection before the response header
+    /// ([`lost_before_header`]).
+    pub fn lost_before_header(&self) -> Vec<At<'a, ErrorEvent>> {
+        self.all::<ErrorEvent>().filter(|e| lost_before_header(e)).collect()
+    }
+}

@@ -2,13 +2,21 @@
 //!
 //! Rules read facts through [`Model::all`] (every fact of one type, located) and through the
 //! joins in the submodules, which answer the cross-artifact questions (what listens where, who owns a
-//! socket, which pool serves an address...).
+//! socket, which pool serves an address...). `fpm` answers the PHP-FPM questions (is a line about
+//! FastCGI, is FPM down or up, where does it listen instead); `time` compares log timestamps; `access` reads file modes against the nginx user.
 
+pub mod access;
 pub mod backends;
+pub mod containers;
 pub mod endpoints;
 pub mod events;
+pub mod fpm;
+pub mod layers;
 pub mod nginx;
 pub mod platform;
+pub mod reach;
+pub mod time;
+pub mod versions;
 
 use crate::facts::*;
 use crate::report::Artifact;
@@ -103,6 +111,7 @@ fact_types! {
     Setting => Setting,
     AppEvent => AppEvent,
     ErrorPage => ErrorPageInfo,
+    ProbeResult => ProbeResult,
 }
 
 /// The joined view the rules read.

@@ -371,6 +371,7 @@ impl PageHints {
             status,
             producer: self.producer.unwrap_or("unknown").to_string(),
             version: self.version.clone(),
+            detail: None,
         })
     }
 }

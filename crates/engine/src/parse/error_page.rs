@@ -245,6 +245,7 @@ fn page_info(html: &str) -> ErrorPageInfo {
         status,
         producer: "unknown".into(),
         version: None,
+        detail: None,
     };
     if let Some((producer, version)) = page.signature.as_deref().and_then(signature) {
         info.producer = producer.into();
@@ -363,6 +364,7 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
                         status: None,
                         producer: producer.into(),
                         version,
+                        detail: None,
                     }),
                 }),
             }
@@ -393,6 +395,7 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
                         status,
                         producer: producer.into(),
                         version: None,
+                        detail: None,
                     }),
                 }),
             }

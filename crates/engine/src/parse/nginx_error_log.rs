@@ -65,6 +65,8 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
     let mut out = Parsed::default();
     // An entry still open because its FastCGI stderr text spans lines.
     let mut open: Option<(usize, Span, String)> = None; // (fact index, span so far, joined text)
+    // The last entry, which indented continuation lines may extend.
+    let mut wrapped: Option<(usize, Span, String)> = None;
     for line in lines(cx.text, cx.base) {
         if let Some((index, span, mut joined)) = open.take() {
             let continues = joined.len() < MAX_ENTRY_BYTES && !line.text.trim().is_empty();
@@ -87,10 +89,30 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
         }
         let text = line.text;
         if is_ignorable(text) {
+            wrapped = None;
             continue;
+        }
+        // An entry a terminal or the person wrapped onto indented lines: join and read again.
+        if let Some((index, span, joined)) = wrapped.take()
+            && text.starts_with([' ', '\t'])
+            && joined.len() < MAX_ENTRY_BYTES
+            && parse_line(text).is_none()
+        {
+            let joined = format!("{} {}", joined.trim_end(), text.trim());
+            let span = span.join(line.span);
+            if let Some(event) = parse_line(&joined) {
+                out.facts[index] = FactAt {
+                    span,
+                    fact: Fact::ErrorEvent(event),
+                };
+                wrapped = Some((index, span, joined));
+                continue;
+            }
         }
         match parse_line(text) {
             Some(event) => {
+                wrapped = (event.class != MessageClass::FastcgiStderr)
+                    .then(|| (out.facts.len(), line.span, text.to_string()));
                 let still_open = event.class == MessageClass::FastcgiStderr && !stderr_closed(text);
                 out.facts.push(FactAt {
                     span: line.span,
@@ -100,7 +122,10 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
                     open = Some((out.facts.len() - 1, line.span, text.to_string()));
                 }
             }
-            None => out.unread.push(line.span),
+            None => {
+                wrapped = None;
+                out.unread.push(line.span);
+            }
         }
     }
     out
@@ -131,8 +156,10 @@ fn file_form_head(t: &str) -> Option<(Level, &str)> {
     if b.len() < 21 || b[4] != b'/' || b[7] != b'/' || b[10] != b' ' || b[13] != b':' || b[16] != b':' {
         return None;
     }
-    let digits = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18];
-    if !digits.iter().all(|&i| b[i].is_ascii_digit()) {
+    // The date is digits; the time may be redacted (`14:MM:SS`, `XX:XX:XX`).
+    let date = [0, 1, 2, 3, 5, 6, 8, 9];
+    let time = [11, 12, 14, 15, 17, 18];
+    if !date.iter().all(|&i| b[i].is_ascii_digit()) || !time.iter().all(|&i| b[i].is_ascii_alphanumeric()) {
         return None;
     }
     let rest = t.get(19..)?.strip_prefix(" [")?;
@@ -143,6 +170,50 @@ fn file_form_head(t: &str) -> Option<(Level, &str)> {
 /// Parses one line (or a joined multi-line entry) in any of the forms. `None` when the text
 /// is not an nginx error-log line.
 pub fn parse_line(text: &str) -> Option<ErrorEvent> {
+    let event = parse_line_as_written(text);
+    // A file-form line whose pid could not be read, or a message of no known class, may have
+    // been re-spaced.
+    let clean = event
+        .as_ref()
+        .is_some_and(|e| e.class != MessageClass::Other && (e.pid.is_some() || e.form != Some(LogForm::File)));
+    if clean {
+        return event;
+    }
+    // A line re-spaced by a translation tool or a word processor (`1706 # 1706: * 795218
+    // connect () to unix: /run/x.sock`): read it again with nginx's own spacing.
+    match respaced(text) {
+        Some(fixed) => parse_line_as_written(&fixed)
+            .filter(|e| e.class != MessageClass::Other)
+            .or(event),
+        None => event,
+    }
+}
+
+/// `text` with the spacing nginx writes restored, when something was re-spaced.
+fn respaced(text: &str) -> Option<String> {
+    static RESPACE: std::sync::LazyLock<[(regex::Regex, &str); 6]> = std::sync::LazyLock::new(|| {
+        let re = |p: &str| regex::Regex::new(p).expect("valid regex");
+        [
+            (re(r"(\d) # (\d)"), "$1#$2"),
+            (re(r"\* (\d)"), "*$1"),
+            (re(r"\b([a-z_0-9]+) \(\)"), "$1()"),
+            (re(r"\bunix: /"), "unix:/"),
+            (re(r"([a-z]): // "), "$1://"),
+            (re(r"HTTP / (\d)"), "HTTP/$1"),
+        ]
+    });
+    if !(text.contains(" # ") || text.contains("* ") || text.contains(" ()") || text.contains(": /")) {
+        return None;
+    }
+    let mut fixed = text.to_string();
+    for (pattern, replacement) in RESPACE.iter() {
+        fixed = pattern.replace_all(&fixed, *replacement).into_owned();
+    }
+    (fixed != text).then_some(fixed)
+}
+
+/// Parses one line in any of the forms, as written.
+fn parse_line_as_written(text: &str) -> Option<ErrorEvent> {
     // Fast path: most lines of a log are the plain file form.
     if let Some(mut event) = parse_file_form(text) {
         event.form = Some(LogForm::File);
@@ -160,7 +231,33 @@ pub fn parse_line(text: &str) -> Option<ErrorEvent> {
         }
         return Some(event);
     }
-    parse_bare(inner)
+    if let Some(event) = parse_level_form(inner).or_else(|| parse_embedded_file_form(inner)) {
+        return Some(event);
+    }
+    if let Some(event) = parse_bare(inner) {
+        return Some(event);
+    }
+    // `NGINX:  recv() failed (104: ...)`: a label the person put before the message.
+    if let Some((label, rest)) = inner.split_once(':')
+        && !label.is_empty()
+        && label.len() <= 24
+        && label
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b' ' | b'-' | b'_' | b'.'))
+        && rest.starts_with([' ', '\t'])
+    {
+        return parse_bare(rest);
+    }
+    // `upstream-sent-too-big-header-while-...`: a message turned into a slug.
+    let t = inner.trim();
+    if !t.contains(' ')
+        && t.matches('-').count() >= 3
+        && t.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
+        return parse_bare(&t.replace('-', " ")).filter(|e| e.class != MessageClass::Other);
+    }
+    None
 }
 
 /// Strips syslog / journald / docker-compose / `docker logs -t` prefixes, returning the inner
@@ -269,15 +366,58 @@ fn parse_file_form(t: &str) -> Option<ErrorEvent> {
         event.tid = Some(tid);
         rest = after;
     }
-    if let Some(after) = rest.strip_prefix('*') {
-        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
-        if digits > 0 && after.as_bytes().get(digits) == Some(&b' ') {
-            event.connection = after[..digits].parse().ok();
-            rest = &after[digits + 1..];
-        }
-    }
+    rest = strip_connection(rest, &mut event);
     fill_body(&mut event, rest);
     Some(event)
+}
+
+/// Strips `*4711 ` (the connection number; a redacted `*XXXX ` too) from the start of `rest`.
+fn strip_connection<'a>(rest: &'a str, event: &mut ErrorEvent) -> &'a str {
+    let Some(after) = rest.strip_prefix('*') else {
+        return rest;
+    };
+    let token_len = after.bytes().take_while(|b| b.is_ascii_alphanumeric()).count();
+    if token_len == 0 || token_len > 20 || after.as_bytes().get(token_len) != Some(&b' ') {
+        return rest;
+    }
+    event.connection = after[..token_len].parse().ok();
+    &after[token_len + 1..]
+}
+
+/// `[error] 1046#1046: *2094 message...`: the file form with its date cut off.
+fn parse_level_form(t: &str) -> Option<ErrorEvent> {
+    let rest = t.strip_prefix('[')?;
+    let (level, rest) = rest.split_once("] ")?;
+    let level = Level::parse(level)?;
+    let (ids, rest) = rest.split_once(": ")?;
+    let (pid, tid) = ids.split_once('#')?;
+    let mut event = ErrorEvent {
+        level: Some(level),
+        pid: pid.parse().ok(),
+        tid: tid.parse().ok(),
+        form: Some(LogForm::File),
+        ..Default::default()
+    };
+    event.pid?;
+    let rest = strip_connection(rest, &mut event);
+    fill_body(&mut event, rest);
+    Some(event)
+}
+
+/// The file form behind an unknown prefix (`pod container 2024-10-21T10:41:45Z 2024/10/21 ...`,
+/// a log shipper's fields): the first nginx timestamp within the line's first 256 bytes.
+fn parse_embedded_file_form(t: &str) -> Option<ErrorEvent> {
+    let b = t.as_bytes();
+    let limit = b.len().min(256);
+    (5..limit)
+        .filter(|&i| b[i] == b'/' && b[i - 1] != b'/')
+        .find_map(|slash| {
+            let start = slash.checked_sub(4)?;
+            if start == 0 || !t.is_char_boundary(start) || b[start - 1] != b' ' {
+                return None;
+            }
+            parse_file_form(&t[start..])
+        })
 }
 
 /// `nginx: [emerg] message in FILE:LINE`
@@ -297,11 +437,13 @@ fn parse_console_form(t: &str) -> Option<ErrorEvent> {
 /// A message without timestamp or level, accepted only when it is a known upstream template
 /// followed by the request tail or an errno, so that arbitrary prose is not taken for a log line.
 fn parse_bare(t: &str) -> Option<ErrorEvent> {
-    let t = t.trim();
+    // A line cut by the person: a trailing comma, a leading `*12 ` connection number.
+    let t = t.trim().trim_end_matches(',').trim_end();
     let mut event = ErrorEvent {
         form: Some(LogForm::Bare),
         ..Default::default()
     };
+    let t = strip_connection(t, &mut event);
     fill_body(&mut event, t);
     let has_tail = event.client.is_some() || event.upstream.is_some() || event.action.is_some();
     let strong = matches!(
@@ -313,7 +455,21 @@ fn parse_bare(t: &str) -> Option<ErrorEvent> {
             | MessageClass::HostNotFoundInUpstream
             | MessageClass::FastcgiProtocol
     ) && (event.errno.is_some() || has_tail || event.config_file.is_some());
-    let accepted = (event.class != MessageClass::Other && (has_tail || event.errno.is_some())) || strong;
+    // The upstream-response templates are specific enough on their own (`upstream sent invalid
+    // header: "\x09..."` pasted alone), as long as the line is nothing but the message.
+    let specific = matches!(
+        event.class,
+        MessageClass::TooBigHeader
+            | MessageClass::InvalidHeader
+            | MessageClass::InvalidResponse
+            | MessageClass::FastcgiProtocol
+            | MessageClass::Http2Protocol
+            | MessageClass::NoValidHttpHeader
+            | MessageClass::PrematurelySentResponse
+            | MessageClass::SslCertificateVerify
+            | MessageClass::SslCertificateName
+    ) && event.message.starts_with("upstream ");
+    let accepted = (event.class != MessageClass::Other && (has_tail || event.errno.is_some())) || strong || specific;
     accepted.then_some(event)
 }
 
@@ -321,6 +477,7 @@ fn parse_bare(t: &str) -> Option<ErrorEvent> {
 /// connection number.
 fn fill_body(event: &mut ErrorEvent, body: &str) {
     let (head, tail) = split_tail(body);
+    let has_tail = tail.is_some();
     if let Some(tail) = tail {
         let own = |v: Option<&str>| v.map(str::to_string);
         event.client = own(tail.client);
@@ -332,6 +489,36 @@ fn fill_body(event: &mut ErrorEvent, body: &str) {
         event.referrer = own(tail.referrer);
     }
     let mut head = head;
+    // A line cut by a pager or a narrow terminal (`less -S` and nano mark it with `$`,
+    // systemctl with `>`): the end of the phase or the errno text may be missing.
+    let cut = !has_tail
+        && ['$', '>', '…'].iter().any(|m| head.ends_with(*m))
+        && (head.contains(" (") || head.contains(" while "))
+        && head.len() > 20;
+    if cut {
+        head = head.trim_end_matches(['$', '>', '…']).trim_end();
+        if let Some(i) = head.rfind(" while ") {
+            let partial = &head[i + 7..];
+            if partial.len() >= 4
+                && let Some(action) = ACTIONS.iter().find(|a| a.starts_with(partial))
+            {
+                event.action = Some(action.to_string());
+                head = &head[..i];
+            }
+        }
+        if !head.ends_with(')')
+            && let Some(open) = head.rfind(" (")
+            && let Some((num, text)) = head[open + 2..].split_once(": ")
+            && !num.is_empty()
+            && num.len() <= 5
+            && num.bytes().all(|b| b.is_ascii_digit())
+            && !text.contains(')')
+        {
+            event.errno = num.parse().ok();
+            event.errno_text = Some(text.to_string());
+            head = &head[..open];
+        }
+    }
     // ` while ACTION` at the end of the head.
     if let Some(i) = head.rfind(" while ") {
         let candidate = &head[i + 7..];
@@ -342,6 +529,13 @@ fn fill_body(event: &mut ErrorEvent, body: &str) {
                 .all(|b| b.is_ascii_lowercase() || b == b' ' || b == b'-');
         if known || plausible {
             event.action = Some(candidate.to_string());
+            head = &head[..i];
+        } else if let Some(action) = ACTIONS
+            .iter()
+            .find(|a| candidate.starts_with(*a) && candidate[a.len()..].starts_with([',', ';']))
+        {
+            // A tail nginx did not write (retyped, reordered): keep the phase, drop the rest.
+            event.action = Some(action.to_string());
             head = &head[..i];
         }
     }
@@ -376,7 +570,16 @@ fn fill_body(event: &mut ErrorEvent, body: &str) {
         }
     }
     event.message = head.to_string();
-    let (class, target) = classify(head);
+    let (mut class, target) = classify(head);
+    // `... failed (111: ...) while connecting to upstream` in words nginx does not use (a log
+    // retyped by the person) is still a failed connect.
+    if class == MessageClass::Other
+        && event.errno.is_some()
+        && event.action.as_deref() == Some("connecting to upstream")
+        && head.ends_with("failed")
+    {
+        class = MessageClass::ConnectFailed;
+    }
     event.class = class;
     event.target = target.or_else(|| match class {
         MessageClass::ConnectFailed | MessageClass::NoLiveUpstreams => event.upstream.as_deref().map(peer_of_upstream),
@@ -401,8 +604,9 @@ struct Tail<'a> {
 /// scanned once; at most a few candidate tails are parsed per first key, so a line full of fake
 /// tails stays linear.
 fn split_tail(body: &str) -> (&str, Option<Tail<'_>>) {
-    const FIRST_KEYS: [&str; 3] = [", client: ", ", resolver: ", ", upstream: \""];
-    let mut candidates: [Vec<usize>; 3] = Default::default();
+    // `, context: ngx.timer` (OpenResty) comes before `, client:`.
+    const FIRST_KEYS: [&str; 4] = [", context: ", ", client: ", ", resolver: ", ", upstream: \""];
+    let mut candidates: [Vec<usize>; 4] = Default::default();
     for (comma, _) in body.rmatch_indices(',') {
         let rest = &body[comma..];
         if let Some(k) = FIRST_KEYS.iter().position(|key| rest.starts_with(key))
@@ -440,7 +644,7 @@ fn parse_tail(text: &str) -> Option<Tail<'_>> {
             "upstream" => &mut tail.upstream,
             "host" => &mut tail.host,
             "referrer" => &mut tail.referrer,
-            "resolver" | "login" => &mut None,
+            "resolver" | "login" | "context" => &mut None,
             _ => return None,
         };
         *slot = Some(value);
@@ -583,8 +787,9 @@ pub fn classify(message: &str) -> (MessageClass, Option<String>) {
     if m.starts_with("FastCGI sent in stderr") {
         return (C::FastcgiStderr, None);
     }
-    if m.contains("http2")
-        || m.contains(":status")
+    // Every HTTP/2 upstream template starts with `upstream` (a config error such as
+    // `invalid parameter "http2"` is no framing error).
+    if (m.starts_with("upstream") && (m.contains("http2") || m.contains(":status")))
         || m.starts_with("upstream rejected request with error")
         || m.starts_with("upstream sent goaway")
         || m.starts_with("upstream sent frame for unknown stream")
@@ -645,6 +850,9 @@ pub fn classify(message: &str) -> (MessageClass, Option<String>) {
     if m.starts_with("cannot load certificate")
         || m.contains("\"ssl_certificate\" is defined")
         || m.starts_with("SSL_CTX_use_PrivateKey")
+        || m.starts_with("SSL_CTX_use_certificate")
+        || m.starts_with("SSL_CTX_load_verify_locations")
+        || m.starts_with("BIO_new_file(")
         || m.starts_with("PEM_read_bio")
     {
         return (C::CertificateLoad, None);
@@ -778,9 +986,136 @@ mod tests {
     }
 
     #[test]
+    fn reads_cut_lines_and_labelled_summaries() {
+        let cut = one(
+            "*12 connect() to unix:/var/run/php5-fpm.sock failed (13: Permission denied) while connecting to upstream",
+        );
+        assert_eq!((cut.connection, cut.errno), (Some(12), Some(13)));
+        assert_eq!(cut.target.as_deref(), Some("unix:/var/run/php5-fpm.sock"));
+        assert_eq!(cut.action.as_deref(), Some("connecting to upstream"));
+        let comma = one(
+            "*106 connect() to unix:/var/run/x.sock failed (2: No such file or directory) while connecting to upstream,",
+        );
+        assert_eq!(
+            (comma.errno, comma.action.as_deref()),
+            (Some(2), Some("connecting to upstream"))
+        );
+        let label = one("NGINX:  recv() failed (104: Connection reset by peer)");
+        assert_eq!((label.class, label.errno), (MessageClass::RecvFailed, Some(104)));
+        assert!(parse_line("nginx: the configuration file /etc/nginx/nginx.conf syntax is ok").is_none());
+        assert!(parse_line("*12 hello there").is_none());
+    }
+
+    #[test]
+    fn reads_openresty_context_tails() {
+        let timer = one(
+            "2016/08/04 19:39:38 [error] 3475351#0: connect() to [2001:590:1c09:18a::201a]:80 failed (101: Network is unreachable), context: ngx.timer, client: 113.103.62.33, server: 0.0.0.0:443",
+        );
+        assert_eq!(timer.errno, Some(101));
+        assert_eq!(timer.class, MessageClass::ConnectFailed);
+        assert_eq!(timer.target.as_deref(), Some("[2001:590:1c09:18a::201a]:80"));
+        assert_eq!(timer.client.as_deref(), Some("113.103.62.33"));
+    }
+
+    #[test]
+    fn reads_lines_cut_by_a_pager() {
+        let refused = one("2020/09/08 17:58:56 [error] 3087#3087: *2 connect() failed (111: Connection ref$");
+        assert_eq!(refused.class, MessageClass::ConnectFailed);
+        assert_eq!(refused.errno, Some(111));
+        let nolive = one("2020/09/08 17:58:59 [error] 3089#3089: *3 no live upstreams while connecting to$");
+        assert_eq!(nolive.class, MessageClass::NoLiveUpstreams);
+        assert_eq!(nolive.action.as_deref(), Some("connecting to upstream"));
+    }
+
+    #[test]
+    fn reads_bare_upstream_templates_and_certificate_loads() {
+        let e = one("upstream sent invalid header: \"\\x09...\"");
+        assert_eq!(e.class, MessageClass::InvalidHeader);
+        assert_eq!(e.form, Some(LogForm::Bare));
+        assert!(parse_line("the upstream sent invalid header yesterday").is_none());
+        let config = one("nginx: [emerg] invalid parameter \"http2\" in /etc/nginx/sites-enabled/shop.conf:4");
+        assert_eq!(config.class, MessageClass::ConfigSyntax);
+        let frame = one(
+            "upstream sent too large http2 frame: 4740180 while reading response header from upstream, client: 1.1.1.1, server: a, request: \"GET / HTTP/2.0\", upstream: \"grpc://127.0.0.1:8080\", host: \"a\"",
+        );
+        assert_eq!(frame.class, MessageClass::Http2Protocol);
+        let cert = one(
+            "nginx: [emerg] BIO_new_file(\"/etc/letsencrypt/live/example.org/cert.pem\") failed (SSL: error:02001002:system library:fopen:No such file or directory)",
+        );
+        assert_eq!(cert.class, MessageClass::CertificateLoad);
+    }
+
+    #[test]
     fn multibyte_text_in_the_timestamp_is_no_panic() {
         assert!(parse_line("2026/11/21 10:00:0é [error] 1#1: x").is_none());
         assert!(parse_line("2026/11/21 10:00:\u{feff}0 [error] 1#1: x").is_none());
+    }
+
+    #[test]
+    fn reads_lines_cut_or_redacted_by_people() {
+        let e = one(
+            "*12 connect() to unix:/var/run/php5-fpm.sock failed (13: Permission denied) while connecting to upstream",
+        );
+        assert_eq!(
+            (e.connection, e.errno, e.class),
+            (Some(12), Some(13), MessageClass::ConnectFailed)
+        );
+        let e = one(
+            "*106 connect() to unix:/var/run/x.sock failed (2: No such file or directory) while connecting to upstream,",
+        );
+        assert_eq!(e.action.as_deref(), Some("connecting to upstream"));
+        let e = one(
+            "[error] 1046#1046: *2094 upstream timed out (110: Connection timed out) while reading response header from upstream, client: 192.168.17.1, server: localhost, request: \"GET /update HTTP/1.1\", upstream: \"fastcgi://127.0.0.1:9000\", host: \"192.168.17.128\"",
+        );
+        assert_eq!((e.pid, e.class), (Some(1046), MessageClass::UpstreamTimedOut));
+        let e = one(
+            "ingress-nginx-controller-678c58d9d6-8p8vj controller 2024-10-21T10:41:45.462803094+02:00 2024/10/21 08:41:45 [crit] 165#165: *18127 SSL_do_handshake() failed (SSL: error:0A000458:SSL routines::tlsv1 unrecognized name:SSL alert number 112) while SSL handshaking to upstream, client: 185.71.112.107, server: a, request: \"GET / HTTP/1.1\", upstream: \"https://209.38.212.82:443/\", host: \"a\"",
+        );
+        assert_eq!(e.class, MessageClass::SslHandshakeFailed);
+        let e = one(
+            "2019/10/16 14:MM:SS [crit] 31375#31375: *XXXXXXXX connect() to 127.0.0.1:80 failed (99: Cannot assign requested address) while connecting to upstream",
+        );
+        assert_eq!(
+            (e.connection, e.errno, e.target.as_deref()),
+            (None, Some(99), Some("127.0.0.1:80"))
+        );
+        let e = one("NGINX:  recv() failed (104: Connection reset by peer)");
+        assert_eq!(e.class, MessageClass::RecvFailed);
+        let e = one("upstream-sent-too-big-header-while-reading-response-header-from-upstream");
+        assert_eq!(e.class, MessageClass::TooBigHeader);
+        let e = one(
+            "failed (111: connection refused) while connecting to upstream, client 172.16.238.1; upstream \"172.16.238.5:80/\"",
+        );
+        assert_eq!(e.class, MessageClass::ConnectFailed);
+    }
+
+    #[test]
+    fn reads_lines_a_translator_re_spaced() {
+        let e = one(
+            "2019/02/07 06:26:30 [crit] 1706 # 1706: * 795218 connect () to unix: /run/php70-fpm.sock failed (2: No such file or directory) while connecting to upstream, client: Upstream: \"fastcgi: // unix: /run/php70-fpm.sock:\", host: \"127.0.0.1\"",
+        );
+        assert_eq!(
+            (e.pid, e.connection, e.class, e.errno),
+            (Some(1706), Some(795218), MessageClass::ConnectFailed, Some(2))
+        );
+        assert_eq!(e.target.as_deref(), Some("unix:/run/php70-fpm.sock"));
+    }
+
+    #[test]
+    fn joins_entries_wrapped_onto_indented_lines() {
+        let text = "2019/10/16 14:MM:SS [crit] 31375#31375: *XXXXXXXX connect() to 127.0.0.1:80 failed\n   (99: Cannot assign requested address) while connecting to upstream, \n   client: X.X.X.X, server: localhost, request: \"GET /Z/X/Y.png HTTP/2.0\", upstream: \n   \"http://127.0.0.1:80/Z/X/Y.png\", host: \"a.tile.openstreetmap.org\", referrer: \"URL\"\n";
+        let parsed = parse(&ParseContext::new(text, 0));
+        assert_eq!(parsed.facts.len(), 1, "{parsed:?}");
+        assert!(parsed.unread.is_empty(), "{parsed:?}");
+        let Fact::ErrorEvent(e) = &parsed.facts[0].fact else {
+            panic!()
+        };
+        assert_eq!(
+            (e.errno, e.action.as_deref()),
+            (Some(99), Some("connecting to upstream"))
+        );
+        assert_eq!(e.upstream.as_deref(), Some("http://127.0.0.1:80/Z/X/Y.png"));
+        assert_eq!(e.host.as_deref(), Some("a.tile.openstreetmap.org"));
     }
 
     #[test]

@@ -98,7 +98,16 @@ pub(crate) fn split_time(text: &str) -> Option<(&str, &str)> {
 pub(crate) fn split_head(text: &str) -> Option<Head<'_>> {
     let u = wrapped::unwrap(text);
     let fpm_ident = wrapped::ident_starts_with(&u, &["php-fpm", "php"]);
-    let inner = u.inner.trim_end();
+    let mut inner = u.inner.trim_end();
+    // A person's own `PHP-FPM:` label (hand-summarised pastes) names the program like an ident.
+    let mut fpm_ident = fpm_ident;
+    if let Some(label) = inner.get(..8)
+        && label.eq_ignore_ascii_case("php-fpm:")
+        && inner.as_bytes().get(8) == Some(&b' ')
+    {
+        inner = inner[8..].trim_start();
+        fpm_ident = true;
+    }
     let mut head = Head {
         rest: inner,
         fpm_ident,
@@ -461,6 +470,13 @@ mod tests {
 
     fn one(text: &str) -> FpmEvent {
         parse_line(text).unwrap_or_else(|| panic!("not parsed: {text}"))
+    }
+
+    #[test]
+    fn reads_a_labelled_summary_line() {
+        let e = one("PHP-FPM:  child xxx exited on signal 11 (SIGSEGV)");
+        assert_eq!((e.class, e.signal, e.child), (FpmClass::ExitedOnSignal, Some(11), None));
+        assert!(parse_line("PHP-FPMx: child 1 exited on signal 11 (SIGSEGV)").is_none());
     }
 
     #[test]

@@ -90,7 +90,7 @@ pub fn is_status_line(text: &str) -> bool {
         .iter()
         .any(|w| t[8..].starts_with(w));
     let main_pid = t.starts_with("Main PID: ") && t[10..].starts_with(|c: char| c.is_ascii_digit());
-    marked || loaded || active || main_pid || missing_unit(t).is_some()
+    marked || loaded || active || main_pid || missing_unit(t).is_some() || failed_job(t).is_some()
 }
 
 /// The unit systemctl says does not exist: `Unit X could not be found.`, `Failed to restart X:
@@ -110,6 +110,16 @@ fn missing_unit(text: &str) -> Option<&str> {
         .strip_suffix(" not found.")
         .or_else(|| reason.strip_suffix(" does not exist."))?;
     (!unit.is_empty() && !unit.contains(' ')).then_some(unit)
+}
+
+/// The unit of systemctl's own failure message: `Job for nginx.service failed because the
+/// control process exited with error code.` (printed by `systemctl start|restart|reload`).
+fn failed_job(text: &str) -> Option<&str> {
+    let rest = text.trim().strip_prefix("Job for ")?;
+    let (unit, reason) = rest.split_once(' ')?;
+    (reason.starts_with("failed") || reason.starts_with("canceled"))
+        .then_some(unit)
+        .filter(|u| u.contains('.'))
 }
 
 /// Block score: strong status lines count double, property and journal lines count once.
@@ -227,6 +237,7 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
             || t.starts_with("Warning: ")
             || t.starts_with("Hint: ")
             || t.starts_with("Redirecting to ")
+            || t.starts_with("See \"systemctl status ")
             || t.starts_with("UNIT ") && t.contains(" LOAD ")
             || is_list_units_footer(t)
         {
@@ -258,6 +269,15 @@ fn one_line_status(text: &str, command_unit: Option<&str>) -> Option<Fact> {
             description: Some(field(5)).filter(|d| !d.is_empty()),
             active: field(3),
             sub: Some(field(4)),
+            ..Default::default()
+        }));
+    }
+    if let Some(unit) = failed_job(t) {
+        return Some(Fact::ServiceStatus(ServiceStatus {
+            unit: unit.to_string(),
+            active: "failed".to_string(),
+            result: Some("exit-code".to_string()),
+            status_text: Some(t.to_string()),
             ..Default::default()
         }));
     }

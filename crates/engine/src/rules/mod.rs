@@ -5,7 +5,70 @@ use crate::cause::Cause;
 use crate::model::Model;
 use crate::span::Span;
 
-pub mod php_fpm_down;
+pub mod address_in_use;
+pub mod app_server_header_limit;
+pub mod app_worker_died;
+pub mod backend_oom_killed;
+pub mod backend_unit_not_running;
+pub mod client_keepalive_shorter_than_lb;
+pub mod client_resolves_elsewhere;
+pub mod conflicting_server_name_ignored;
+pub mod connect_refused;
+pub mod connect_timeout;
+pub mod container_backend_loopback;
+pub mod container_loopback;
+pub mod container_name_unresolved;
+pub mod container_to_host_refused;
+pub mod dns_name_unresolved;
+pub mod dns_stale_address;
+pub mod ephemeral_ports_exhausted;
+pub mod error_page_from_another_layer;
+pub mod fastcgi_connection_refused;
+pub mod fastcgi_reply_not_fastcgi;
+pub mod fastcgi_target_not_where_fpm_listens;
+pub mod firewall_blocks_port;
+pub mod fpm_child_crashed;
+pub mod fpm_execution_timed_out;
+pub mod fpm_listen_queue_full;
+pub mod fpm_max_children_reached;
+pub mod fpm_reports_stopped;
+pub mod fpm_socket_owner_config;
+pub mod host_resources_exhausted;
+pub mod http2_reply_is_http1;
+pub mod http_reply_not_http;
+pub mod httpd_network_boolean_off;
+pub mod keepalive_reset;
+pub mod kube_no_endpoints;
+pub mod mac_denial_for_nginx;
+pub mod malformed_upstream_response;
+pub mod missing_socket_names_php_version;
+pub mod nginx_config_rejected;
+pub mod nginx_signal_without_master;
+pub mod nginx_unit_stopped;
+pub mod no_live_upstreams;
+pub mod no_route_to_backend;
+pub mod out_of_file_descriptors;
+pub mod pass_directive_vs_backend_protocol;
+pub mod primary_script_unknown;
+pub mod read_timeout;
+pub mod read_timeout_wrong_module;
+pub mod request_served_by_other_server_block;
+pub mod server_logs_clean;
+pub mod tcp_connect_eacces;
+pub mod terminate_timeout_below_read_timeout;
+pub mod tls_to_plaintext_upstream;
+pub mod unix_eacces_despite_open_mode;
+pub mod unix_socket_eacces;
+pub mod unix_socket_eagain;
+pub mod unix_socket_missing;
+pub mod upstream_certificate_rejected;
+pub mod upstream_closed_mid_header;
+pub mod upstream_header_exceeds_buffer;
+pub mod upstream_tls_handshake_failed;
+pub mod uwsgi_request_block_too_large;
+pub mod uwsgi_socket_got_http;
+pub mod web_port_refused;
+pub mod worker_connections_exhausted;
 
 /// A rule: its id, the cause it argues for, its documentation, and its check.
 pub struct Rule {
@@ -159,7 +222,11 @@ pub fn run(model: &Model<'_>) -> Vec<Draft> {
                 for (k, v) in draft.values {
                     best.value(&k, v);
                 }
-                best.edits.extend(draft.edits);
+                for edit in draft.edits {
+                    if !best.edits.contains(&edit) {
+                        best.edits.push(edit);
+                    }
+                }
             }
             None => ranked.push(draft),
         }
@@ -168,4 +235,69 @@ pub fn run(model: &Model<'_>) -> Vec<Draft> {
 }
 
 /// Every rule, in the order they run.
-pub const RULES: &[&Rule] = &[&php_fpm_down::RULE];
+pub const RULES: &[&Rule] = &[
+    &unix_socket_missing::RULE,
+    &fastcgi_connection_refused::RULE,
+    &fpm_reports_stopped::RULE,
+    &fastcgi_target_not_where_fpm_listens::RULE,
+    &missing_socket_names_php_version::RULE,
+    &primary_script_unknown::RULE,
+    &unix_socket_eacces::RULE,
+    &fpm_socket_owner_config::RULE,
+    &mac_denial_for_nginx::RULE,
+    &tcp_connect_eacces::RULE,
+    &httpd_network_boolean_off::RULE,
+    &unix_eacces_despite_open_mode::RULE,
+    &fpm_execution_timed_out::RULE,
+    &terminate_timeout_below_read_timeout::RULE,
+    &unix_socket_eagain::RULE,
+    &fpm_max_children_reached::RULE,
+    &fpm_listen_queue_full::RULE,
+    &fpm_child_crashed::RULE,
+    &app_worker_died::RULE,
+    &upstream_closed_mid_header::RULE,
+    &backend_oom_killed::RULE,
+    &host_resources_exhausted::RULE,
+    &address_in_use::RULE,
+    &backend_unit_not_running::RULE,
+    &connect_refused::RULE,
+    &connect_timeout::RULE,
+    &container_backend_loopback::RULE,
+    &container_loopback::RULE,
+    &container_name_unresolved::RULE,
+    &container_to_host_refused::RULE,
+    &dns_name_unresolved::RULE,
+    &dns_stale_address::RULE,
+    &firewall_blocks_port::RULE,
+    &keepalive_reset::RULE,
+    &kube_no_endpoints::RULE,
+    &no_live_upstreams::RULE,
+    &no_route_to_backend::RULE,
+    &read_timeout::RULE,
+    &read_timeout_wrong_module::RULE,
+    &nginx_config_rejected::RULE,
+    &nginx_unit_stopped::RULE,
+    &nginx_signal_without_master::RULE,
+    &upstream_header_exceeds_buffer::RULE,
+    &fastcgi_reply_not_fastcgi::RULE,
+    &http_reply_not_http::RULE,
+    &tls_to_plaintext_upstream::RULE,
+    &http2_reply_is_http1::RULE,
+    &uwsgi_socket_got_http::RULE,
+    &pass_directive_vs_backend_protocol::RULE,
+    &upstream_tls_handshake_failed::RULE,
+    &upstream_certificate_rejected::RULE,
+    &malformed_upstream_response::RULE,
+    &request_served_by_other_server_block::RULE,
+    &conflicting_server_name_ignored::RULE,
+    &uwsgi_request_block_too_large::RULE,
+    &app_server_header_limit::RULE,
+    &error_page_from_another_layer::RULE,
+    &client_keepalive_shorter_than_lb::RULE,
+    &client_resolves_elsewhere::RULE,
+    &server_logs_clean::RULE,
+    &out_of_file_descriptors::RULE,
+    &worker_connections_exhausted::RULE,
+    &ephemeral_ports_exhausted::RULE,
+    &web_port_refused::RULE,
+];

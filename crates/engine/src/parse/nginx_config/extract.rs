@@ -353,6 +353,7 @@ fn upstream_target(d: &Directive, scope: &Scope, file: Option<String>) -> Option
         listens,
         location: scope.location.clone(),
         file,
+        context: scope.path.clone(),
     })
 }
 
@@ -398,6 +399,7 @@ fn is_wanted(name: &str, args: &[String]) -> bool {
         | "large_client_header_buffers"
         | "http2"
         | "listen"
+        | "server_name"
         | "set"
         | "ssl_certificate"
         | "ssl_certificate_key"
@@ -497,6 +499,7 @@ mod tests {
                 "nginx-directive",
                 "server-block",
                 "nginx-directive",
+                "nginx-directive",
                 "upstream-target",
                 "nginx-directive"
             ]
@@ -508,13 +511,18 @@ mod tests {
         let Fact::ServerBlock(server) = &facts[1] else { panic!() };
         assert!(server.default_server);
         assert_eq!(server.names, ["shop.example.com", "www.shop.example.com"]);
-        let Fact::UpstreamTarget(target) = &facts[3] else {
+        let Fact::NginxDirective(name) = &facts[3] else {
+            panic!()
+        };
+        assert_eq!(name.args, ["shop.example.com", "www.shop.example.com"]);
+        let Fact::UpstreamTarget(target) = &facts[4] else {
             panic!()
         };
         assert_eq!(target.location.as_deref(), Some("~ \\.php$"));
         assert_eq!(target.listens, ["443 ssl default_server"]);
         assert_eq!(target.file.as_deref(), Some("/etc/nginx/conf.d/app.conf"));
-        let Fact::NginxDirective(param) = &facts[4] else {
+        assert_eq!(target.context, "http > server(shop.example.com) > location(~ \\.php$)");
+        let Fact::NginxDirective(param) = &facts[5] else {
             panic!()
         };
         assert_eq!(param.context, "http > server(shop.example.com) > location(~ \\.php$)");

@@ -18,7 +18,7 @@ pub mod parser;
 pub use ast::{ConfigFile, Directive};
 pub use extract::{ConfigNode, PassTarget, facts_of_file, facts_of_joined, parse_pass};
 pub use includes::{IncludeIssue, IncludeProblem, JoinedConfig, JoinedDirective, join};
-pub use names::is_known_directive;
+pub use names::{closest_directive, is_known_directive};
 
 use crate::facts::{ConfigProblem, Fact, FactAt};
 use crate::kind::Kind;
@@ -47,6 +47,12 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
     let text = match &grep_paths {
         Some(paths) => {
             masked = mask_prefixes(cx.text, paths);
+            masked.as_str()
+        }
+        // A unified diff of a configuration: both sides are read as configuration (what was
+        // removed may be what broke it, what was added may be what breaks it now).
+        None if is_diff(cx.text) => {
+            masked = mask_diff(cx.text);
             masked.as_str()
         }
         None => cx.text,
@@ -150,6 +156,44 @@ fn mask_prefixes(text: &str, prefixes: &[GrepPrefix<'_>]) -> String {
         }
     }
     // Whole prefixes (ASCII-delimited) were replaced by ASCII: still UTF-8.
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// A diff's own lines: hunk headers, file headers, `diff --git`, `index`, `\ No newline`.
+fn is_diff_header(line: &str) -> bool {
+    (line.starts_with("@@ -") && line[4..].contains(" @@"))
+        || line.starts_with("--- ")
+        || line.starts_with("+++ ")
+        || line.starts_with("diff --git ")
+        || (line.starts_with("index ") && line.contains(".."))
+        || line.starts_with("\\ No newline")
+}
+
+/// True when the text is a unified diff: a hunk header, or `--- `/`+++ ` file headers.
+fn is_diff(text: &str) -> bool {
+    let mut hunk = false;
+    let mut minus = false;
+    let mut plus = false;
+    for line in text.lines().take(2000) {
+        hunk |= line.starts_with("@@ -") && line[4..].contains(" @@");
+        minus |= line.starts_with("--- ");
+        plus |= line.starts_with("+++ ");
+    }
+    hunk || (minus && plus)
+}
+
+/// `text` with a diff's header lines blanked and the `+`/`-`/` ` column replaced by a space.
+fn mask_diff(text: &str) -> String {
+    let mut bytes = text.as_bytes().to_vec();
+    for line in lines(text, 0) {
+        let (start, end) = (line.span.start, line.span.end);
+        if is_diff_header(line.text) {
+            bytes[start..end].fill(b' ');
+        } else if line.text.starts_with(['+', '-']) {
+            bytes[start] = b' ';
+        }
+    }
+    // Only ASCII bytes were replaced by ASCII: still UTF-8.
     String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
@@ -323,6 +367,19 @@ fn is_upstream_name(word: &str) -> bool {
 /// directives (`name args;`, `name args {`, `}`), plus the share starting with a known directive.
 /// Comment-only blocks score just enough to stay with the configuration they follow.
 pub fn block_score(lines: &[&str]) -> f32 {
+    if lines.iter().any(|l| l.starts_with("@@ -") && l[4..].contains(" @@")) {
+        let stripped: Vec<&str> = lines
+            .iter()
+            .filter(|l| !is_diff_header(l))
+            .map(|l| if l.starts_with(['+', '-']) { &l[1..] } else { l })
+            .collect();
+        return lines_score(&stripped);
+    }
+    lines_score(lines)
+}
+
+/// [`block_score`] of lines without diff markers.
+fn lines_score(lines: &[&str]) -> f32 {
     let mut total = 0usize;
     let mut comments = 0usize;
     let mut credit = 0f32;
@@ -417,6 +474,23 @@ mod tests {
         assert!(score(js) < 0.3, "{}", score(js));
         let json = "{\n  \"a\": {\n    \"b\": 1\n  }\n}\n";
         assert!(score(json) < 0.3, "{}", score(json));
+    }
+
+    #[test]
+    fn reads_both_sides_of_a_diff() {
+        let diff = "--- a/sites/app.conf\n+++ b/sites/app.conf\n@@ -18,8 +18,6 @@ server {\n   location / {\n     proxy_pass http://app;\n   }\n-  keepalive_timeout 5;\n+  keepalive_timeout 75s;\n";
+        assert!(score(diff) > 0.5, "{}", score(diff));
+        let parsed = parse(&ParseContext::new(diff, 0));
+        let timeouts: Vec<&str> = parsed
+            .facts
+            .iter()
+            .filter_map(|f| match &f.fact {
+                Fact::NginxDirective(d) if d.name == "keepalive_timeout" => Some(d.args[0].as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(timeouts, ["5", "75s"]);
+        assert!(parsed.facts.iter().any(|f| matches!(&f.fact, Fact::UpstreamTarget(_))));
     }
 
     #[test]

@@ -280,6 +280,46 @@ pub fn is_known_directive(name: &str) -> bool {
     KNOWN.binary_search(&name).is_ok()
 }
 
+/// The known directive closest to an unknown `name` (a typo such as `proxy_pas`), when one is at
+/// most two edits away and no other is as close.
+pub fn closest_directive(name: &str) -> Option<&'static str> {
+    fn distance(a: &[u8], b: &[u8]) -> usize {
+        let mut prev: Vec<usize> = (0..=b.len()).collect();
+        for (i, ca) in a.iter().enumerate() {
+            let mut cur = vec![i + 1; b.len() + 1];
+            for (j, cb) in b.iter().enumerate() {
+                cur[j + 1] = (prev[j] + usize::from(ca != cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+            }
+            prev = cur;
+        }
+        prev[b.len()]
+    }
+    if name.len() < 4 || name.len() > 64 || is_known_directive(name) {
+        return None;
+    }
+    let mut best: Option<(&'static str, usize)> = None;
+    let mut tie = false;
+    for known in KNOWN
+        .iter()
+        .chain(["http", "server", "location", "upstream", "events", "stream"].iter())
+    {
+        if known.len().abs_diff(name.len()) > 2 {
+            continue;
+        }
+        let d = distance(name.as_bytes(), known.as_bytes());
+        match best {
+            Some((_, b)) if d > b => {}
+            Some((_, b)) if d == b => tie = true,
+            _ if d <= 2 => {
+                best = Some((known, d));
+                tie = false;
+            }
+            _ => {}
+        }
+    }
+    best.filter(|_| !tie).map(|(k, _)| k)
+}
+
 /// Block directives whose name alone says "nginx configuration".
 pub fn is_known_block(name: &str) -> bool {
     matches!(
@@ -310,5 +350,13 @@ mod tests {
         assert!(KNOWN.windows(2).all(|w| w[0] < w[1]), "KNOWN must be sorted and unique");
         assert!(is_known_directive("proxy_pass"));
         assert!(!is_known_directive("proxy_pas"));
+    }
+
+    #[test]
+    fn suggests_the_closest_directive() {
+        assert_eq!(closest_directive("proxy_pas"), Some("proxy_pass"));
+        assert_eq!(closest_directive("server_nmae"), Some("server_name"));
+        assert_eq!(closest_directive("proxy_pass"), None);
+        assert_eq!(closest_directive("completely_unknown_thing"), None);
     }
 }

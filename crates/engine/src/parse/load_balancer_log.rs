@@ -1,0 +1,156 @@
+//! A cloud load balancer's own request log: Google Cloud's (`statusDetails`, as shown by Logs
+//! Explorer or as JSON) and the AWS ALB/ELB access log line. A 502 the load balancer made itself
+//! (its target answered nothing) is recorded as an `ErrorPage` fact of that producer, with the
+//! reason it logged.
+
+use crate::facts::{ErrorPageInfo, Fact, FactAt};
+use crate::kind::Kind;
+use crate::parse::registry::{KindSpec, no_command, share_of_lines};
+use crate::parse::{ParseContext, Parsed};
+use crate::span::{Span, lines};
+
+/// How load balancer logs are recognised and parsed.
+pub const SPEC: KindSpec = KindSpec {
+    kind: Kind::LoadBalancerLog,
+    embeds: &[],
+    command: no_command,
+    file: |path| path.contains("elasticloadbalancing") || path.ends_with(".log.gz") && path.contains("elb"),
+    line: Some(is_alb_line),
+    block: |lines| {
+        let gcp = lines.iter().any(|l| {
+            l.contains("loadbalancing.type.LoadBalancerLogEntry") || l.trim_start().starts_with("statusDetails")
+        });
+        if gcp { 0.95 } else { share_of_lines(lines, is_alb_line) }
+    },
+    parse,
+};
+
+/// An AWS ALB/ELB access log line: `type time elb client:port target:port t1 t2 t3 elb_status
+/// target_status ...` (ALB) or `time elb client:port target:port t1 t2 t3 elb_status
+/// backend_status ...` (classic ELB).
+fn alb_fields(text: &str) -> Option<(u16, String)> {
+    let words: Vec<&str> = text.split_whitespace().take(12).collect();
+    let start = match words.first()? {
+        &("http" | "https" | "h2" | "grpcs" | "ws" | "wss") => 1,
+        _ => 0,
+    };
+    let time = words.get(start)?;
+    if !(time.len() >= 20 && time.as_bytes().get(4) == Some(&b'-') && time.contains('T')) {
+        return None;
+    }
+    let client = words.get(start + 2)?;
+    if !client.contains(':') {
+        return None;
+    }
+    // Three processing times, then the load balancer's status and the target's.
+    let times = &words.get(start + 4..start + 7)?;
+    if !times.iter().all(|t| t.parse::<f64>().is_ok()) {
+        return None;
+    }
+    let status = words.get(start + 7)?.parse().ok()?;
+    let target_status = words.get(start + 8)?.to_string();
+    Some((status, target_status))
+}
+
+/// True for an ALB/ELB access log line.
+pub fn is_alb_line(text: &str) -> bool {
+    alb_fields(text).is_some()
+}
+
+/// Parses a load balancer log.
+pub fn parse(cx: &ParseContext<'_>) -> Parsed {
+    let mut out = Parsed::default();
+    let mut gcp: Option<(Span, Option<u16>, Option<String>)> = None;
+    for line in lines(cx.text, cx.base) {
+        let t = line.text.trim();
+        if t.is_empty() {
+            continue;
+        }
+        if let Some((status, target)) = alb_fields(t) {
+            if (500..600).contains(&status) {
+                let made_here = target == "-";
+                out.facts.push(FactAt {
+                    span: line.span,
+                    fact: Fact::ErrorPage(ErrorPageInfo {
+                        status: Some(status),
+                        producer: "aws-elb".into(),
+                        version: None,
+                        detail: Some(if made_here {
+                            "the target sent no response (target status -)".into()
+                        } else {
+                            format!("the target answered {target}")
+                        }),
+                    }),
+                });
+            }
+            continue;
+        }
+        // Google Cloud: `status: 502`, `statusDetails: "backend_connection_closed..."` (YAML-ish
+        // from Logs Explorer, or JSON).
+        let kv = t
+            .trim_end_matches(',')
+            .split_once(':')
+            .map(|(k, v)| (k.trim().trim_matches('"'), v.trim().trim_matches(['"', ',', ' '])));
+        match kv {
+            Some(("status", v)) if v.parse::<u16>().is_ok() => {
+                let entry = gcp.get_or_insert((line.span, None, None));
+                entry.0 = entry.0.join(line.span);
+                entry.1 = v.parse().ok();
+            }
+            Some(("statusDetails", v)) => {
+                let entry = gcp.get_or_insert((line.span, None, None));
+                entry.0 = entry.0.join(line.span);
+                entry.2 = Some(v.to_string());
+            }
+            Some((key, _)) if key.chars().all(|c| c.is_ascii_alphanumeric() || c == '@' || c == '_') => {}
+            _ if t == "}" || t == "{" || t.ends_with('{') => {}
+            _ => out.unread.push(line.span),
+        }
+    }
+    if let Some((span, status, detail)) = gcp
+        && (status.is_some_and(|s| s >= 500) || detail.is_some())
+    {
+        out.facts.push(FactAt {
+            span,
+            fact: Fact::ErrorPage(ErrorPageInfo {
+                status,
+                producer: "google-lb".into(),
+                version: None,
+                detail,
+            }),
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_gcp_entries() {
+        let text = "httpRequest: {\n  requestMethod: \"POST\"\n  status: 502\n}\njsonPayload: {\n  @type: \"type.googleapis.com/google.cloud.loadbalancing.type.LoadBalancerLogEntry\"\n  statusDetails: \"backend_connection_closed_before_data_sent_to_client\"\n}\n";
+        let parsed = parse(&ParseContext::new(text, 0));
+        assert!(parsed.unread.is_empty(), "{parsed:?}");
+        let Fact::ErrorPage(p) = &parsed.facts[0].fact else {
+            panic!()
+        };
+        assert_eq!((p.status, p.producer.as_str()), (Some(502), "google-lb"));
+        assert_eq!(
+            p.detail.as_deref(),
+            Some("backend_connection_closed_before_data_sent_to_client")
+        );
+    }
+
+    #[test]
+    fn reads_alb_access_lines() {
+        let line = "https 2024-09-12T14:20:31.123456Z app/my-alb/50dc6c495c0c9188 192.0.2.10:46532 10.0.0.12:80 0.000 0.001 -1 502 - 150 295 \"GET https://example.com:443/ HTTP/1.1\" \"curl/8.0\" ECDHE-RSA-AES128-GCM-SHA256 TLSv1.2";
+        assert!(is_alb_line(line));
+        let parsed = parse(&ParseContext::new(line, 0));
+        let Fact::ErrorPage(p) = &parsed.facts[0].fact else {
+            panic!()
+        };
+        assert_eq!((p.status, p.producer.as_str()), (Some(502), "aws-elb"));
+        assert!(!is_alb_line("2026/11/21 10:00:00 [error] 1#1: *1 connect() failed"));
+    }
+}
