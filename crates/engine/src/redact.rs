@@ -93,6 +93,12 @@ impl Default for Options {
 }
 
 impl Options {
+    /// True when an item (its kind and original text) is left as it is under these options.
+    /// Private keys are never kept.
+    pub fn keeps(&self, what: What, original: &str) -> bool {
+        what != What::PrivateKey && (!self.masks(what) || self.keep.iter().any(|k| k == original))
+    }
+
     fn masks(&self, what: What) -> bool {
         match what {
             What::Address => self.addresses,
@@ -288,8 +294,7 @@ impl Redactor<'_> {
     }
 
     fn record(&mut self, what: What, original: &str, replacement: String, paste: usize, line: usize) -> usize {
-        let kept =
-            what != What::PrivateKey && (!self.options.masks(what) || self.options.keep.iter().any(|k| k == original));
+        let kept = self.options.keeps(what, original);
         self.masks.push(Mask {
             what,
             original: original.to_string(),
