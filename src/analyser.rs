@@ -1,11 +1,11 @@
 //! The worker side: runs the engine, redaction and the share-link codec off the main thread.
-//! [`State::handle`] is plain Rust (tested natively); [`Analyser`] is the gloo worker around it,
-//! which drains its queue before working so that a newer request supersedes older ones.
+//! [`State::handle`] and [`drain`] are plain Rust (tested natively); [`run_in_worker`] wires them
+//! to the worker's messages (JSON strings), draining its queue before working so that a newer
+//! request supersedes older ones.
 
 use std::collections::HashMap;
 
 use engine::{Paste, Report};
-use gloo::worker::{HandlerId, Worker, WorkerScope};
 
 use crate::protocol::{Analysis, Link, Request, Response, SessionRef, UNREAD_SHOWN};
 use crate::session::Saved;
@@ -136,57 +136,70 @@ pub fn slim(report: &mut Report) {
     }
 }
 
-/// The gloo worker.
-pub struct Analyser {
-    state: State,
-    queue: Vec<(Request, HandlerId)>,
-    scheduled: bool,
+/// Runs the analyser in the Web Worker this module was started in: requests arrive as JSON
+/// strings, the queue is drained after every message already sent has arrived (the newest
+/// request of a kind supersedes older ones), responses go back as JSON strings. Posts "ready"
+/// once it listens (the page holds its requests until then).
+pub fn run_in_worker() {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen::prelude::Closure;
+
+    let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let state = Rc::new(RefCell::new(State::default()));
+    let queue: Rc<RefCell<Vec<Request>>> = Rc::default();
+    let onmessage = {
+        let scope = scope.clone();
+        Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
+            let Some(request) = e.data().as_string().and_then(|t| serde_json::from_str(&t).ok()) else {
+                return;
+            };
+            let first = {
+                let mut q = queue.borrow_mut();
+                q.push(request);
+                q.len() == 1
+            };
+            if first {
+                let (scope, state, queue) = (scope.clone(), state.clone(), queue.clone());
+                wasm_bindgen_futures::spawn_local(async move {
+                    // Let every message already queued arrive first.
+                    gloo::timers::future::TimeoutFuture::new(0).await;
+                    let requests = std::mem::take(&mut *queue.borrow_mut());
+                    drain(&mut state.borrow_mut(), requests, &mut |response| {
+                        let text = serde_json::to_string(&response).unwrap_or_default();
+                        let _ = scope.post_message(&wasm_bindgen::JsValue::from_str(&text));
+                    });
+                });
+            }
+        })
+    };
+    scope.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
+    onmessage.forget();
+    let _ = scope.post_message(&wasm_bindgen::JsValue::from_str(READY));
 }
 
-impl Worker for Analyser {
-    type Message = ();
-    type Input = Request;
-    type Output = Response;
+/// What the worker posts once it listens.
+pub const READY: &str = "ready";
 
-    fn create(_scope: &WorkerScope<Self>) -> Self {
-        Analyser {
-            state: State::default(),
-            queue: Vec::new(),
-            scheduled: false,
+/// Answers a batch of requests in order, skipping the work of each one a newer request of the
+/// same kind supersedes (its texts are kept).
+pub fn drain(state: &mut State, requests: Vec<Request>, respond: &mut dyn FnMut(Response)) {
+    let last = |f: fn(&Request) -> bool| requests.iter().rposition(f);
+    let last_analyse = last(|r| matches!(r, Request::Analyse { .. }));
+    let last_save = last(|r| matches!(r, Request::Save { .. }));
+    for (i, request) in requests.into_iter().enumerate() {
+        let superseded = match &request {
+            Request::Analyse { session, .. } => (Some(i) != last_analyse).then_some(session),
+            Request::Save { session, .. } => (Some(i) != last_save).then_some(session),
+            _ => None,
+        };
+        if let Some(session) = superseded {
+            state.absorb(session);
+            continue;
         }
-    }
-
-    fn update(&mut self, scope: &WorkerScope<Self>, _: ()) {
-        self.scheduled = false;
-        let queue = std::mem::take(&mut self.queue);
-        let last = |f: fn(&Request) -> bool| queue.iter().rposition(|(r, _)| f(r));
-        let last_analyse = last(|r| matches!(r, Request::Analyse { .. }));
-        let last_save = last(|r| matches!(r, Request::Save { .. }));
-        for (i, (request, id)) in queue.into_iter().enumerate() {
-            let superseded = match &request {
-                Request::Analyse { session, .. } => (Some(i) != last_analyse).then_some(session),
-                Request::Save { session, .. } => (Some(i) != last_save).then_some(session),
-                _ => None,
-            };
-            if let Some(session) = superseded {
-                // A newer request of the same kind waits behind: keep the texts, skip the work.
-                self.state.absorb(session);
-                continue;
-            }
-            if let Some(response) = self.state.handle(request, &now) {
-                scope.respond(id, response);
-            }
-        }
-    }
-
-    fn received(&mut self, scope: &WorkerScope<Self>, request: Request, id: HandlerId) {
-        self.queue.push((request, id));
-        if !self.scheduled {
-            self.scheduled = true;
-            // Let every message already queued arrive first: the newest supersedes the rest.
-            scope.send_future(async {
-                gloo::timers::future::TimeoutFuture::new(0).await;
-            });
+        if let Some(response) = state.handle(request, &now) {
+            respond(response);
         }
     }
 }

@@ -39,14 +39,7 @@ impl Backend {
     /// The Web Worker, started from its loader script (a path relative to the page).
     pub fn worker(loader: &'static str) -> Backend {
         Backend {
-            spawn: Rc::new(move |on: Callback<Response>| {
-                use gloo::worker::Spawnable;
-                let bridge = crate::analyser::Analyser::spawner()
-                    .callback(move |r| on.emit(r))
-                    .encoding::<crate::protocol::Json>()
-                    .spawn_with_loader(loader);
-                Box::new(WorkerChannel { _bridge: bridge }) as Box<dyn Channel>
-            }),
+            spawn: Rc::new(move |on: Callback<Response>| Box::new(WorkerChannel::new(loader, on)) as Box<dyn Channel>),
             restartable: true,
         }
     }
@@ -65,13 +58,77 @@ impl Backend {
     }
 }
 
+/// The Web Worker: requests and responses are JSON strings; requests wait until the worker
+/// says it listens. Dropping the channel terminates the worker (and whatever it was doing).
 struct WorkerChannel {
-    _bridge: gloo::worker::WorkerBridge<crate::analyser::Analyser>,
+    worker: Option<web_sys::Worker>,
+    /// Requests held until the worker is ready (`None` once it is).
+    pending: Rc<RefCell<Option<Vec<String>>>>,
+    _onmessage: Option<wasm_bindgen::closure::Closure<dyn FnMut(web_sys::MessageEvent)>>,
+}
+
+impl WorkerChannel {
+    #[cfg(target_arch = "wasm32")]
+    fn new(loader: &str, on: Callback<Response>) -> WorkerChannel {
+        use wasm_bindgen::JsCast;
+        use wasm_bindgen::closure::Closure;
+        let pending: Rc<RefCell<Option<Vec<String>>>> = Rc::new(RefCell::new(Some(Vec::new())));
+        let options = web_sys::WorkerOptions::new();
+        options.set_type(web_sys::WorkerType::Module);
+        let Ok(worker) = web_sys::Worker::new_with_options(loader, &options) else {
+            return WorkerChannel {
+                worker: None,
+                pending,
+                _onmessage: None,
+            };
+        };
+        let onmessage = {
+            let (worker, pending) = (worker.clone(), pending.clone());
+            Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
+                let Some(text) = e.data().as_string() else { return };
+                if text == crate::analyser::READY {
+                    for message in pending.borrow_mut().take().unwrap_or_default() {
+                        let _ = worker.post_message(&wasm_bindgen::JsValue::from_str(&message));
+                    }
+                } else if let Ok(response) = serde_json::from_str::<Response>(&text) {
+                    on.emit(response);
+                }
+            })
+        };
+        worker.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
+        WorkerChannel {
+            worker: Some(worker),
+            pending,
+            _onmessage: Some(onmessage),
+        }
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    fn new(_loader: &str, _on: Callback<Response>) -> WorkerChannel {
+        WorkerChannel {
+            worker: None,
+            pending: Rc::default(),
+            _onmessage: None,
+        }
+    }
 }
 
 impl Channel for WorkerChannel {
     fn send(&self, request: Request) {
-        self._bridge.send(request);
+        let text = serde_json::to_string(&request).unwrap_or_default();
+        if let Some(queue) = self.pending.borrow_mut().as_mut() {
+            queue.push(text);
+        } else if let Some(worker) = &self.worker {
+            let _ = worker.post_message(&wasm_bindgen::JsValue::from_str(&text));
+        }
+    }
+}
+
+impl Drop for WorkerChannel {
+    fn drop(&mut self) {
+        if let Some(worker) = &self.worker {
+            worker.terminate();
+        }
     }
 }
 

@@ -3,14 +3,11 @@
 //! (`worker.js`, written by `scripts/postbuild.py`) it runs the analyser. One download serves
 //! both.
 
-use gloo::worker::Registrable;
 use wasm_bindgen::JsCast;
 
 fn main() {
     if js_sys::global().is_instance_of::<web_sys::DedicatedWorkerGlobalScope>() {
-        gateway_doctor_web::analyser::Analyser::registrar()
-            .encoding::<gateway_doctor_web::protocol::Json>()
-            .register();
+        gateway_doctor_web::analyser::run_in_worker();
     } else {
         gateway_doctor_web::dom::register_service_worker();
         yew::Renderer::<gateway_doctor_web::App>::new().render();

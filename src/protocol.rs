@@ -92,21 +92,3 @@ pub enum Response {
         link: Link,
     },
 }
-
-/// gloo-worker's message codec: JSON (the report's tagged enums need a self-describing format).
-pub struct Json;
-
-impl gloo::worker::Codec for Json {
-    fn encode<I: Serialize>(input: I) -> wasm_bindgen::JsValue {
-        let text = serde_json::to_string(&input).unwrap_or_default();
-        wasm_bindgen::JsValue::from_str(&text)
-    }
-
-    fn decode<O: for<'de> Deserialize<'de>>(input: wasm_bindgen::JsValue) -> O {
-        let text = input.as_string().unwrap_or_default();
-        match serde_json::from_str(&text) {
-            Ok(o) => o,
-            Err(e) => wasm_bindgen::throw_str(&format!("worker message: {e}")),
-        }
-    }
-}

@@ -71,8 +71,10 @@ pub struct Share {
     pub seq: u64,
     /// True once the person asked for the link.
     pub confirmed: bool,
-    /// What the worker found, for `seq`.
+    /// What the worker found last (for `result_seq`; the options may have changed since).
     pub result: Option<Rc<Shared>>,
+    /// The request `result` answers.
+    pub result_seq: u64,
 }
 
 /// What redaction found, and the link.
@@ -192,6 +194,7 @@ impl Reducible for Ui {
                     && s.seq == seq
                 {
                     s.result = Some(shared);
+                    s.result_seq = seq;
                 }
             }
             UiAction::CloseShare => ui.share = None,

@@ -64,7 +64,7 @@ fn block(b: &Block, shift: u8) -> Html {
             );
             html! {
                 <div class="code">
-                    <pre><code class={if lang.is_empty() { None } else { Some(format!("lang-{lang}")) }}>{ text }</code></pre>
+                    <pre tabindex="0"><code class={if lang.is_empty() { None } else { Some(format!("lang-{lang}")) }}>{ text }</code></pre>
                     if copyable {
                         <CopyButton text={AttrValue::from(text.clone())} what={AttrValue::from(if lang == "sh" { "the commands" } else { "the snippet" })} />
                     }

@@ -77,7 +77,8 @@ pub fn share_dialog() -> Html {
             };
             let result = share.result.clone();
             let list = result.as_ref().map(|r| {
-                let masked = r.masks.iter().filter(|m| !m.kept && m.what != What::PrivateKey).count();
+                // Kept or masked as the options say now (the worker's answer for them may be on its way).
+                let masked = r.masks.iter().filter(|m| m.what != What::PrivateKey && !options.keeps(m.what, &m.original)).count();
                 html! {
                     <>
                         if !r.private_keys.is_empty() {
@@ -100,12 +101,13 @@ pub fn share_dialog() -> Html {
                                         reshare(&ctx, o);
                                     })
                                 };
+                                let kept = options.keeps(m.what, &m.original);
                                 let paste = ctx.session.entries.iter().filter(|e| !e.paste.text.is_empty()).nth(m.paste)
                                     .map(|e| e.paste.name.clone()).unwrap_or_default();
                                 html! {
-                                    <li class={classes!("mask", m.kept.then_some("kept"))} data-what={m.what.id()}>
+                                    <li class={classes!("mask", kept.then_some("kept"))} data-what={m.what.id()}>
                                         <label>
-                                            <input type="checkbox" checked={!m.kept} {onchange} />
+                                            <input type="checkbox" checked={!kept} {onchange} />
                                             <span class="what">{ m.what.id() }</span>
                                             <code class="original">{ &m.original }</code>
                                             <span aria-hidden="true">{ " → " }</span>
@@ -127,7 +129,9 @@ pub fn share_dialog() -> Html {
                 let ctx = ctx.clone();
                 Callback::from(move |_: MouseEvent| ctx.set(UiAction::ConfirmShare))
             };
-            let link = match (share.confirmed, result.as_ref().map(|r| &r.link)) {
+            // The link only for the options as they are now.
+            let fresh = share.result_seq == share.seq;
+            let link = match (share.confirmed && fresh, result.as_ref().map(|r| &r.link)) {
                 (true, Some(Link::Fragment(f))) => {
                     let url = format!("{}#{f}", dom::page_url());
                     html! {
@@ -144,6 +148,9 @@ pub fn share_dialog() -> Html {
                     <p class="warning" id="link-too-large">{ format!(
                         "The link would be {} KB long; links over {} KB break in chat tools, tickets and mail. Remove pastes or keep only the relevant lines (the error log lines of the failing request, the server block), then try again; or export the report as Markdown instead.",
                         chars / 1000, limit / 1000) }</p>
+                },
+                _ if share.confirmed => html! {
+                    <p class="busy"><span class="spinner" aria-hidden="true"></span>{ "Making the link…" }</p>
                 },
                 _ => html! {
                     <button type="button" id="make-link" class="primary" onclick={confirm} disabled={result.is_none()}>{ "Make the link" }</button>
