@@ -96,6 +96,8 @@ impl WorkerChannel {
             })
         };
         worker.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
+        // The page's own compiled module: the worker starts without fetching or compiling it.
+        let _ = worker.post_message(&wasm_bindgen::module());
         WorkerChannel {
             worker: Some(worker),
             pending,
