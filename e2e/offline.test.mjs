@@ -6,6 +6,8 @@ import { serve } from "../scripts/static-server.mjs";
 
 test("served under a sub-path, then reloaded with the network off, it still diagnoses", async () => {
   const server = await serve(process.env.DIST ?? "dist", 0, "/tools/gateway-doctor/");
+  let wasmDownloads = 0;
+  server.on("request", (req) => { if (req.url.endsWith("_bg.wasm")) wasmDownloads += 1; });
   const app = await open({ persistent: true, server });
   try {
     const { page } = app;
@@ -19,6 +21,8 @@ test("served under a sub-path, then reloaded with the network off, it still diag
     });
     assert.match(cached.scope, /\/tools\/gateway-doctor\/$/);
     assert.ok(cached.n >= 6, `${cached.n} files cached`);
+    // The precache takes the hashed files from the HTTP cache: the wasm comes down once.
+    assert.equal(wasmDownloads, 1, "the wasm is downloaded once on a first visit");
 
     await new Promise((r) => server.close(r));
     await app.context.setOffline(true);
