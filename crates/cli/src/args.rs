@@ -5,9 +5,10 @@ use engine::{Answers, Kind, Paste};
 /// Usage text printed by `help` and on usage errors.
 pub const USAGE: &str = "\
 usage:
-  gateway-doctor diagnose [--json] [--answer QUESTION=VALUE]... [--kind KIND] FILE...
+  gateway-doctor diagnose [--json | --markdown] [--answer QUESTION=VALUE]... [--kind KIND] FILE...
   gateway-doctor triage   [--answer QUESTION=VALUE]... [FILE...]
   gateway-doctor inspect  [--json] [--kind KIND] FILE...
+  gateway-doctor redact   [--keep TEXT]... FILE...
   gateway-doctor explain CAUSE
   gateway-doctor causes
   gateway-doctor kinds
@@ -16,6 +17,9 @@ usage:
 FILE is a paste (nginx config, logs, command output...); `-` reads stdin. One file may hold
 several artifacts: the engine splits it at shell prompts and `nginx -T` file headers.
 `--kind KIND` forces the kind of the next FILE (see `gateway-doctor kinds`).
+`--markdown` prints the report as a Markdown note for a ticket.
+`redact` prints the FILEs with IP addresses, host names, e-mail addresses and secrets masked
+and private keys removed (what was masked goes to stderr); `--keep TEXT` leaves TEXT as it is.
 `triage` walks the guided questions in the terminal: answer with a number or a value; paste
 requested output followed by an empty line (or `skip`).
 Exit status: 0 when the analysis ran (findings or not), 2 on usage or read errors.";
@@ -25,6 +29,7 @@ Exit status: 0 when the analysis ran (findings or not), 2 on usage or read error
 pub enum Command {
     Diagnose,
     Inspect,
+    Redact,
     Triage,
     Explain,
     Causes,
@@ -44,6 +49,8 @@ pub struct Input {
 pub struct Parsed {
     pub command: Command,
     pub json: bool,
+    pub markdown: bool,
+    pub keep: Vec<String>,
     pub answers: Answers,
     pub inputs: Vec<Input>,
 }
@@ -56,6 +63,7 @@ pub fn parse(argv: &[String]) -> Result<Parsed, String> {
     let command = match first.as_str() {
         "diagnose" => Command::Diagnose,
         "inspect" => Command::Inspect,
+        "redact" => Command::Redact,
         "triage" => Command::Triage,
         "explain" => Command::Explain,
         "causes" => Command::Causes,
@@ -66,6 +74,8 @@ pub fn parse(argv: &[String]) -> Result<Parsed, String> {
     let mut parsed = Parsed {
         command,
         json: false,
+        markdown: false,
+        keep: Vec::new(),
         answers: Answers::new(),
         inputs: Vec::new(),
     };
@@ -80,6 +90,10 @@ pub fn parse(argv: &[String]) -> Result<Parsed, String> {
             }),
             "--" => only_files = true,
             "--json" => parsed.json = true,
+            "--markdown" => parsed.markdown = true,
+            "--keep" => parsed
+                .keep
+                .push(rest.next().ok_or("--keep needs the text to keep")?.clone()),
             "--answer" => {
                 let value = rest.next().ok_or("--answer needs QUESTION=VALUE")?;
                 let (q, v) = value
@@ -110,10 +124,13 @@ pub fn parse(argv: &[String]) -> Result<Parsed, String> {
     if parsed.command == Command::Triage && parsed.inputs.iter().any(|i| i.path == "-") {
         return Err("triage reads its answers from stdin: give FILEs, not `-`".into());
     }
+    if parsed.json && parsed.markdown {
+        return Err("--json and --markdown cannot be combined".into());
+    }
     if parsed.command == Command::Explain && parsed.inputs.len() != 1 {
         return Err("explain needs one CAUSE id (see `gateway-doctor causes`)".into());
     }
-    if matches!(parsed.command, Command::Diagnose | Command::Inspect) && parsed.inputs.is_empty() {
+    if matches!(parsed.command, Command::Diagnose | Command::Inspect | Command::Redact) && parsed.inputs.is_empty() {
         return Err("no FILE given (use `-` for stdin)".into());
     }
     Ok(parsed)
@@ -142,6 +159,7 @@ pub fn read_inputs(inputs: &[Input]) -> Result<Vec<Paste>, String> {
                 name,
                 text,
                 kind: input.kind,
+                piece_kinds: Vec::new(),
             })
         })
         .collect()
@@ -182,5 +200,7 @@ mod tests {
         assert!(parse(&args(&["diagnose", "--kind", "nope", "x"])).is_err());
         assert!(parse(&args(&["frobnicate"])).is_err());
         assert!(parse(&args(&["diagnose", "--answer", "novalue", "x"])).is_err());
+        assert!(parse(&args(&["diagnose", "--json", "--markdown", "x"])).is_err());
+        assert!(parse(&args(&["redact"])).is_err());
     }
 }

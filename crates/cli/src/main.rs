@@ -43,10 +43,41 @@ pub fn run(parsed: Parsed, out: &mut dyn Write) -> Result<(), String> {
             let report = engine::diagnose(&pastes, &parsed.answers);
             let text = if parsed.json {
                 json::report(&report)
+            } else if parsed.markdown {
+                engine::markdown::report(&report)
             } else {
                 render::report(&report, &pastes)
             };
             writeln!(out, "{text}").map_err(write_err)
+        }
+        Command::Redact => {
+            let pastes = args::read_inputs(&parsed.inputs)?;
+            let options = engine::redact::Options {
+                keep: parsed.keep.clone(),
+                ..Default::default()
+            };
+            let redacted = engine::redact::redact(&pastes, &options);
+            for paste in &redacted.pastes {
+                if redacted.pastes.len() > 1 {
+                    writeln!(out, "==> {} <==", paste.name).map_err(write_err)?;
+                }
+                write!(out, "{}", paste.text).map_err(write_err)?;
+                if !paste.text.ends_with('\n') && !paste.text.is_empty() {
+                    writeln!(out).map_err(write_err)?;
+                }
+            }
+            for m in redacted.masks.iter().filter(|m| !m.kept) {
+                let name = &pastes[m.paste].name;
+                eprintln!(
+                    "masked {} `{}` -> `{}` ({name}:{}, {}x)",
+                    m.what.id(),
+                    m.original,
+                    m.replacement,
+                    m.line,
+                    m.count
+                );
+            }
+            Ok(())
         }
         Command::Inspect => {
             let pastes = args::read_inputs(&parsed.inputs)?;

@@ -16,15 +16,18 @@
 //! - [`paste`]: the input; [`split`]: pastes into pieces with a [`kind::Kind`];
 //! - [`parse`]: one module per kind, pieces into [`facts`] with [`span`]s;
 //! - [`model`]: the facts of all pieces joined; [`rules`]: one file per rule, model into findings;
-//! - [`cause`]: the cause ids; [`report`]: the output, with line numbers rendered.
+//! - [`cause`]: the cause ids; [`report`]: the output, with line numbers rendered;
+//! - [`markdown`]: the report as a ticket note; [`redact`]: masking before anything is shared.
 
 pub mod cause;
 pub mod facts;
 pub mod kind;
 pub mod knowledge;
+pub mod markdown;
 pub mod model;
 pub mod parse;
 pub mod paste;
+pub mod redact;
 pub mod report;
 pub mod rules;
 pub mod span;

@@ -14,6 +14,11 @@ pub struct Paste {
     /// The kind the person chose. When set, the paste is not split and this kind wins.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<Kind>,
+    /// Kinds the person chose for single pieces of the paste, by the byte offset where the piece
+    /// starts (`Artifact::span.start`). The paste is still split; only those pieces change kind.
+    /// An offset that starts no piece (the text changed since) is ignored.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub piece_kinds: Vec<(usize, Kind)>,
 }
 
 impl Paste {
@@ -23,12 +28,20 @@ impl Paste {
             name: name.into(),
             text: text.into(),
             kind: None,
+            piece_kinds: Vec::new(),
         }
     }
 
     /// The same paste with its kind forced.
     pub fn with_kind(mut self, kind: Kind) -> Self {
         self.kind = Some(kind);
+        self
+    }
+
+    /// The same paste with the kind of the piece starting at byte `start` forced.
+    pub fn with_piece_kind(mut self, start: usize, kind: Kind) -> Self {
+        self.piece_kinds.retain(|(s, _)| *s != start);
+        self.piece_kinds.push((start, kind));
         self
     }
 }

@@ -33,7 +33,10 @@ pub struct Artifact {
     pub lines: usize,
     /// Number of lines nothing could read.
     pub unparsed_lines: usize,
-    /// Facts found.
+    /// Facts found. Left out when a report is serialized: they are for the rules and
+    /// `inspect`, can be tens of megabytes, and would make every reader of a report (the web
+    /// page) carry the code of every fact type; serialize the field itself to see them.
+    #[serde(skip)]
     pub facts: Vec<FactAt>,
     /// Lines nothing could read.
     pub unread: Vec<LineRef>,

@@ -131,6 +131,13 @@ pub fn split(paste_index: usize, paste: &Paste) -> Vec<Piece> {
             first.framing.extend(segment.framing.iter().copied());
         }
     }
+    for piece in &mut pieces {
+        if let Some(&(_, kind)) = paste.piece_kinds.iter().find(|(start, _)| *start == piece.span.start) {
+            piece.kind = kind;
+            piece.confidence = 1.0;
+            piece.overridden = true;
+        }
+    }
     pieces
 }
 
@@ -765,5 +772,28 @@ mod tests {
     fn empty_paste_has_no_pieces() {
         assert!(kinds("").is_empty());
         assert!(kinds("\n\n  \n").is_empty());
+    }
+
+    #[test]
+    fn a_piece_kind_chosen_by_the_person_wins_and_keeps_the_split() {
+        let text = "some words here\n\n2026/11/21 10:00:00 [error] 1#1: *1 connect() failed (111: Connection refused) while connecting to upstream, client: 1.2.3.4, server: a, request: \"GET / HTTP/1.1\", upstream: \"http://127.0.0.1:8000/\", host: \"a\"\n";
+        let auto = split(0, &Paste::new("paste-1", text));
+        assert_eq!(auto.len(), 2);
+        let first = auto[0].span.start;
+        let chosen = split(
+            0,
+            &Paste::new("paste-1", text).with_piece_kind(first, Kind::NginxConfig),
+        );
+        assert_eq!(chosen.len(), 2, "the split does not change");
+        assert_eq!(chosen[0].kind, Kind::NginxConfig);
+        assert!(chosen[0].overridden);
+        assert_eq!(chosen[1].kind, Kind::NginxErrorLog);
+        assert!(!chosen[1].overridden);
+        // An offset that starts no piece is ignored.
+        let stale = split(
+            0,
+            &Paste::new("paste-1", text).with_piece_kind(first + 3, Kind::NginxConfig),
+        );
+        assert_eq!(stale, auto);
     }
 }

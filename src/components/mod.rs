@@ -1,0 +1,45 @@
+//! The page's components: one function component per file.
+
+mod app;
+mod cause_page;
+mod copy_button;
+mod examples;
+mod export;
+mod finding;
+mod findings;
+mod header;
+mod knowledge;
+mod line_view;
+mod markdown;
+mod notice;
+mod paste_box;
+pub(crate) mod pastes;
+mod pieces;
+mod question;
+mod share_dialog;
+mod status;
+mod step;
+mod theme;
+mod triage;
+
+pub use app::{App, AppProps};
+pub use cause_page::CausePage;
+pub use copy_button::CopyButton;
+pub use examples::{ExampleList, ExampleMenu};
+pub use export::ExportMenu;
+pub use finding::FindingCard;
+pub use findings::FindingList;
+pub use header::Header;
+pub use knowledge::KnowledgeBase;
+pub use line_view::LineView;
+pub use markdown::{Markdown, MarkdownProps};
+pub use notice::NoticeBar;
+pub use paste_box::PasteBox;
+pub use pastes::PasteList;
+pub use pieces::PieceList;
+pub use question::Question;
+pub use share_dialog::ShareDialog;
+pub use status::Status;
+pub use step::TriageStep;
+pub use theme::ThemeSelect;
+pub use triage::Triage;
