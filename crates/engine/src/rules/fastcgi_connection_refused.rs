@@ -152,9 +152,15 @@ fn draft_for(model: &Model<'_>, dialed: &Endpoint, events: &[At<'_, ErrorEvent>]
             d.against(s.artifact, s.span, format!("{}: PHP-FPM is up", s.note));
         }
     }
-    if !serving.is_empty() {
+    let (live, configured): (Vec<_>, Vec<_>) = serving.iter().partition(|s| s.strength == Strength::Strong);
+    if let Some(s) = configured.first()
+        && live.is_empty()
+    {
+        d.support(s.artifact, s.span, format!("{}: the address is right", s.note));
+    }
+    if !live.is_empty() {
         confidence -= 0.3;
-        for s in serving.iter().take(2) {
+        for s in live.iter().take(2) {
             d.against(
                 s.artifact,
                 s.span,

@@ -133,6 +133,24 @@ fn draft_for(model: &Model<'_>, p: &crate::model::At<'_, FpmPool>) -> Option<Dra
     };
     let mut d = Draft::new(Cause::SocketPermissionDenied, confidence, title);
     d.support(p.artifact, p.span, note);
+    // nginx's errors on this socket say it is missing or refused, never forbidden: ownership is
+    // not what fails now.
+    if let Some(path) = socket.as_deref() {
+        let on_socket: Vec<_> = model
+            .events(crate::facts::MessageClass::ConnectFailed)
+            .filter(|e| e.target.as_deref().and_then(|t| t.strip_prefix("unix:")) == Some(path))
+            .collect();
+        if let Some(e) = on_socket.iter().find(|e| e.errno != Some(13))
+            && on_socket.iter().all(|e| e.errno != Some(13))
+        {
+            d.confidence = d.confidence.min(0.25);
+            d.against(
+                e.artifact,
+                e.span,
+                "nginx's error is not (13: Permission denied) for this socket: fix what it says first",
+            );
+        }
+    }
     if let Some((w, u)) = &who {
         d.value("nginx_user", w.user.as_str());
         if let Some((a, s)) = u.from {

@@ -134,15 +134,25 @@ fn draft_for(model: &Model<'_>, path: &str, events: &[At<'_, ErrorEvent>]) -> Dr
             d.against(s.artifact, s.span, format!("{}: PHP-FPM is up", s.note));
         }
     }
-    if !serving.is_empty() {
+    // A listener or the socket file itself contradicts "missing"; the pool's configuration
+    // naming this path only says the path is right.
+    let (live, configured): (Vec<_>, Vec<_>) = serving.iter().partition(|s| s.strength == Strength::Strong);
+    if !live.is_empty() {
         confidence -= 0.35;
-        for s in serving.iter().take(2) {
+        for s in live.iter().take(2) {
             d.against(
                 s.artifact,
                 s.span,
                 format!("{}: nginx may see another filesystem (container, PrivateTmp)", s.note),
             );
         }
+    } else if let Some(s) = configured.first() {
+        confidence += 0.05;
+        d.support(
+            s.artifact,
+            s.span,
+            format!("{}: the path is right, PHP-FPM is just not running", s.note),
+        );
     }
     // The unit of that version does not exist: nothing to start, the path is wrong.
     if let Some(gone) = model.fpm_units_missing(version.as_deref()).first() {
