@@ -16,10 +16,23 @@ pub struct Token<'a> {
 /// The whitespace-separated tokens of `line`, with offsets (so that "the rest of the line from
 /// token N" keeps its inner spaces).
 pub fn tokens(line: &str) -> Vec<Token<'_>> {
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(16);
+    let bytes = line.as_bytes();
     let mut start: Option<usize> = None;
-    for (i, c) in line.char_indices() {
-        if c.is_whitespace() {
+    let mut i = 0;
+    // Bytes, not chars: ASCII is decided on the byte (most lines are ASCII); a non-ASCII char is
+    // decoded only to ask whether it is Unicode whitespace.
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (white, width) = if b < 0x80 {
+            (matches!(b, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r'), 1)
+        } else {
+            match line.get(i..).and_then(|rest| rest.chars().next()) {
+                Some(c) => (c.is_whitespace(), c.len_utf8()),
+                None => (false, 1),
+            }
+        };
+        if white {
             if let Some(s) = start.take() {
                 out.push(Token {
                     start: s,
@@ -29,6 +42,7 @@ pub fn tokens(line: &str) -> Vec<Token<'_>> {
         } else if start.is_none() {
             start = Some(i);
         }
+        i += width;
     }
     if let Some(s) = start {
         out.push(Token {
@@ -115,6 +129,25 @@ mod tests {
         assert_eq!((t[1].start, t[1].text), (4, "bb"));
         assert_eq!(rest_from(line, &t, 1), "bb\tccc");
         assert_eq!(rest_from(line, &t, 9), "");
+    }
+
+    #[test]
+    fn tokens_split_on_unicode_whitespace_like_split_whitespace() {
+        for line in [
+            "a\u{a0}b\u{2003}c  é\u{3000}ü\tz",
+            "\u{feff}x y",
+            "é",
+            "\x0bv\x0cw\rq",
+            "",
+            "   ",
+        ] {
+            let got: Vec<&str> = tokens(line).iter().map(|t| t.text).collect();
+            let want: Vec<&str> = line.split_whitespace().collect();
+            assert_eq!(got, want, "{line:?}");
+            for t in tokens(line) {
+                assert_eq!(&line[t.start..t.start + t.text.len()], t.text);
+            }
+        }
     }
 
     #[test]
