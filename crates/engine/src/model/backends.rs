@@ -29,6 +29,22 @@ pub fn role_of(name: &str) -> Role {
 }
 
 impl<'a> Model<'a> {
+    /// An application (not nginx, a database or a system daemon) listening on this host on
+    /// another port than the loopback address nginx dials: where nginx probably meant to point.
+    pub fn app_listening_elsewhere(&self, dialed: &Endpoint) -> Option<At<'a, Listener>> {
+        let Endpoint::Tcp { host, port: Some(p) } = dialed else {
+            return None;
+        };
+        if !endpoints::is_loopback(host) {
+            return None;
+        }
+        self.all::<Listener>().find(|l| {
+            matches!(&l.endpoint, Some(Endpoint::Tcp { host: h, port: Some(q) })
+                if q != p && *q >= 1024 && (endpoints::is_loopback(h) || endpoints::is_wildcard(h)))
+                && l.process.as_deref().is_some_and(is_app_process)
+        })
+    }
+
     /// True when a listener listing (ss, netstat, lsof) was pasted, so that a missing listener
     /// means something.
     pub fn has_listener_listing(&self) -> bool {
@@ -398,6 +414,44 @@ impl<'a> Model<'a> {
 pub fn uwsgi_block_is_http(size: u64) -> bool {
     let (lo, hi) = (size & 0xff, size >> 8);
     size < 0x1_0000 && (b'A' as u64..=b'Z' as u64).contains(&lo) && (b'A' as u64..=b'Z' as u64).contains(&hi)
+}
+
+/// True for a process that serves an application (not nginx, not a system daemon, not a
+/// database).
+pub fn is_app_process(process: &str) -> bool {
+    let p = process.to_ascii_lowercase();
+    ![
+        "nginx",
+        "sshd",
+        "systemd",
+        "mysqld",
+        "mariadbd",
+        "postgres",
+        "redis",
+        "master",
+        "chronyd",
+        "rpcbind",
+        "dnsmasq",
+        "containerd",
+        "dockerd",
+        "cupsd",
+        "exim",
+        "sendmail",
+        "memcached",
+        "mongod",
+        "named",
+        "avahi",
+        "php-fpm",
+        "apache2",
+        "httpd",
+        "smbd",
+        "dovecot",
+        "node_exporter",
+        "prometheus",
+        "grafana",
+    ]
+    .iter()
+    .any(|w| p.contains(w))
 }
 
 #[cfg(test)]

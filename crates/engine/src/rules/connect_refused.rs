@@ -173,14 +173,7 @@ fn draft_for(model: &Model<'_>, dialed: &Endpoint, events: &[crate::model::At<'_
     }
 
     // An application listening on another local port: nginx may point at the wrong port.
-    if let Endpoint::Tcp { host, port: Some(p) } = dialed
-        && endpoints::is_loopback(host)
-        && let Some(l) = model.all::<Listener>().find(|l| {
-            matches!(&l.endpoint, Some(Endpoint::Tcp { host: h, port: Some(q) })
-                if q != p && *q >= 1024 && (endpoints::is_loopback(h) || endpoints::is_wildcard(h)))
-                && l.process.as_deref().is_some_and(is_app_process)
-        })
-    {
+    if let Some(l) = model.app_listening_elsewhere(dialed) {
         conf -= 0.15;
         d.against(
             l.artifact,
@@ -427,42 +420,4 @@ fn draft_for(model: &Model<'_>, dialed: &Endpoint, events: &[crate::model::At<'_
     d.title = title;
     d.confidence = conf.clamp(0.0, 0.97);
     d
-}
-
-/// True for a process that serves an application (not nginx, not a system daemon, not a
-/// database).
-fn is_app_process(process: &str) -> bool {
-    let p = process.to_ascii_lowercase();
-    ![
-        "nginx",
-        "sshd",
-        "systemd",
-        "mysqld",
-        "mariadbd",
-        "postgres",
-        "redis",
-        "master",
-        "chronyd",
-        "rpcbind",
-        "dnsmasq",
-        "containerd",
-        "dockerd",
-        "cupsd",
-        "exim",
-        "sendmail",
-        "memcached",
-        "mongod",
-        "named",
-        "avahi",
-        "php-fpm",
-        "apache2",
-        "httpd",
-        "smbd",
-        "dovecot",
-        "node_exporter",
-        "prometheus",
-        "grafana",
-    ]
-    .iter()
-    .any(|w| p.contains(w))
 }

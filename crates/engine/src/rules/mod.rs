@@ -6,6 +6,7 @@ use crate::model::Model;
 use crate::span::Span;
 
 pub mod address_in_use;
+pub mod app_listens_on_another_port;
 pub mod app_server_header_limit;
 pub mod app_worker_died;
 pub mod backend_oom_killed;
@@ -261,6 +262,7 @@ pub const RULES: &[&Rule] = &[
     &address_in_use::RULE,
     &backend_unit_not_running::RULE,
     &connect_refused::RULE,
+    &app_listens_on_another_port::RULE,
     &connect_timeout::RULE,
     &container_backend_loopback::RULE,
     &container_loopback::RULE,
