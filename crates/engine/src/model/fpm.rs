@@ -408,6 +408,16 @@ impl<'a> Model<'a> {
             .last()
     }
 
+    /// The PHP-FPM unit a fix should start and the container it runs in: named by the down
+    /// signs when they name one, else the unit of that PHP version on this platform.
+    pub fn fpm_unit_and_container(&self, down: &[Sign], version: Option<&str>) -> (String, Option<String>) {
+        let unit = down
+            .iter()
+            .find_map(|s| s.name.clone())
+            .unwrap_or_else(|| self.fpm_service_name(version));
+        (unit, down.iter().find_map(|s| s.container.clone()))
+    }
+
     /// Lines that say PHP-FPM is running (somewhere).
     pub fn fpm_up_signs(&self) -> Vec<Sign> {
         let mut out = Vec::new();

@@ -21,6 +21,7 @@
 use crate::cause::Cause;
 use crate::facts::*;
 use crate::model::{At, Model};
+use crate::parse::nginx_config::names::edit_distance;
 use crate::rules::{Draft, Rule};
 
 /// The rule.
@@ -49,23 +50,6 @@ pub fn name_matches(name: &str, host: &str) -> bool {
     }
     // Regex names: a rough literal check is not possible; treat them as matching (no claim).
     name.starts_with('~')
-}
-
-/// Levenshtein distance, bounded (returns `max + 1` when larger).
-fn distance(a: &str, b: &str, max: usize) -> usize {
-    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-    if a.len().abs_diff(b.len()) > max {
-        return max + 1;
-    }
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 /// The host without its port.
@@ -112,7 +96,7 @@ fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
             // The handling block was not pasted, and it may well carry the host as an alias.
             if blocks
                 .iter()
-                .all(|b| !b.names.iter().any(|n| distance(n, host, 2) <= 2))
+                .all(|b| !b.names.iter().any(|n| edit_distance(n, host, 2) <= 2))
             {
                 continue;
             }
@@ -162,7 +146,7 @@ fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
         let typo = blocks.iter().find_map(|b| {
             b.names
                 .iter()
-                .find(|n| !n.starts_with('~') && n.as_str() != host && distance(n, host, 2) <= 2 && n.len() > 4)
+                .find(|n| !n.starts_with('~') && n.as_str() != host && edit_distance(n, host, 2) <= 2 && n.len() > 4)
                 .map(|n| (b, n.clone()))
         });
         let intended = exact.or(typo.as_ref().map(|(b, _)| *b));
@@ -279,7 +263,7 @@ mod tests {
         assert!(name_matches(".example.com", "example.com"));
         assert!(name_matches("www.*", "www.example.com"));
         assert!(!name_matches("api.exmaple.com", "api.example.com"));
-        assert_eq!(distance("api.exmaple.com", "api.example.com", 2), 2);
+        assert_eq!(edit_distance("api.exmaple.com", "api.example.com", 2), 2);
         assert_eq!(bare_host("example.com:8080"), "example.com");
         assert_eq!(bare_host("[::1]:80"), "::1");
     }

@@ -66,12 +66,9 @@ fn draft_for(model: &Model<'_>, path: &str, events: &[At<'_, ErrorEvent>]) -> Dr
     if let Some(v) = &version {
         d.value("php_version", v.as_str());
     }
-    let service = down
-        .iter()
-        .find_map(|s| s.name.clone())
-        .unwrap_or_else(|| model.fpm_service_name(version.as_deref()));
+    let (service, container) = model.fpm_unit_and_container(&down, version.as_deref());
     d.value("fpm_service", service);
-    if let Some(c) = down.iter().find_map(|s| s.container.clone()) {
+    if let Some(c) = container {
         d.value("container", c);
     }
     for e in events.iter().take(3) {

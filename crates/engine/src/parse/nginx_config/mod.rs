@@ -12,7 +12,7 @@ pub mod ast;
 pub mod extract;
 pub mod includes;
 mod lexer;
-mod names;
+pub(crate) mod names;
 pub mod parser;
 
 pub use ast::{ConfigFile, Directive};

@@ -280,20 +280,27 @@ pub fn is_known_directive(name: &str) -> bool {
     KNOWN.binary_search(&name).is_ok()
 }
 
+/// Levenshtein distance between `a` and `b` (by characters), bounded: `max + 1` when larger.
+/// Shared by the directive-typo check and the server_name-typo rule.
+pub fn edit_distance(a: &str, b: &str, max: usize) -> usize {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    if a.len().abs_diff(b.len()) > max {
+        return max + 1;
+    }
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()].min(max + 1)
+}
+
 /// The known directive closest to an unknown `name` (a typo such as `proxy_pas`), when one is at
 /// most two edits away and no other is as close.
 pub fn closest_directive(name: &str) -> Option<&'static str> {
-    fn distance(a: &[u8], b: &[u8]) -> usize {
-        let mut prev: Vec<usize> = (0..=b.len()).collect();
-        for (i, ca) in a.iter().enumerate() {
-            let mut cur = vec![i + 1; b.len() + 1];
-            for (j, cb) in b.iter().enumerate() {
-                cur[j + 1] = (prev[j] + usize::from(ca != cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
-            }
-            prev = cur;
-        }
-        prev[b.len()]
-    }
     if name.len() < 4 || name.len() > 64 || is_known_directive(name) {
         return None;
     }
@@ -306,7 +313,7 @@ pub fn closest_directive(name: &str) -> Option<&'static str> {
         if known.len().abs_diff(name.len()) > 2 {
             continue;
         }
-        let d = distance(name.as_bytes(), known.as_bytes());
+        let d = edit_distance(name, known, 2);
         match best {
             Some((_, b)) if d > b => {}
             Some((_, b)) if d == b => tie = true,
