@@ -1184,55 +1184,62 @@ pub struct ConfigProblem {
 }
 
 /// Everything a parser can find. The serde tag `type` names the variant in JSON.
+///
+/// Facts larger than 32 bytes are boxed, so that a `Fact` stays small (see
+/// [`MAX_INLINE_FACT_BYTES`]): a parse of many small facts (directives, log lines) does not pay
+/// for the largest variant in every element of its `Vec<FactAt>`. serde writes a `Box<T>` as `T`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "kebab-case")]
 #[allow(missing_docs)]
 pub enum Fact {
-    ErrorEvent(ErrorEvent),
+    ErrorEvent(Box<ErrorEvent>),
     ConfigTest(ConfigTest),
-    NginxBuild(NginxBuild),
-    UpstreamTarget(UpstreamTarget),
-    UpstreamGroup(UpstreamGroup),
-    ServerBlock(ServerBlock),
-    NginxDirective(NginxDirective),
-    Include(Include),
-    LogFormat(LogFormat),
+    NginxBuild(Box<NginxBuild>),
+    UpstreamTarget(Box<UpstreamTarget>),
+    UpstreamGroup(Box<UpstreamGroup>),
+    ServerBlock(Box<ServerBlock>),
+    NginxDirective(Box<NginxDirective>),
+    Include(Box<Include>),
+    LogFormat(Box<LogFormat>),
     ConfigProblem(ConfigProblem),
-    AccessEntry(AccessEntry),
-    FpmPool(FpmPool),
-    FpmEvent(FpmEvent),
+    AccessEntry(Box<AccessEntry>),
+    FpmPool(Box<FpmPool>),
+    FpmEvent(Box<FpmEvent>),
     PhpVersion(PhpVersion),
-    ServiceStatus(ServiceStatus),
-    JournalEntry(JournalEntry),
-    Listener(Listener),
-    SocketSummary(SocketSummary),
-    FileEntry(FileEntry),
-    UserIdentity(UserIdentity),
-    ProcessInfo(ProcessInfo),
-    HttpResponse(HttpResponse),
+    ServiceStatus(Box<ServiceStatus>),
+    JournalEntry(Box<JournalEntry>),
+    Listener(Box<Listener>),
+    SocketSummary(Box<SocketSummary>),
+    FileEntry(Box<FileEntry>),
+    UserIdentity(Box<UserIdentity>),
+    ProcessInfo(Box<ProcessInfo>),
+    HttpResponse(Box<HttpResponse>),
     CurlError(CurlError),
-    DnsRecord(DnsRecord),
-    DnsStatus(DnsStatus),
-    FirewallRule(FirewallRule),
+    DnsRecord(Box<DnsRecord>),
+    DnsStatus(Box<DnsStatus>),
+    FirewallRule(Box<FirewallRule>),
     FirewallState(FirewallState),
     SelinuxMode(SelinuxMode),
     SeBoolean(SeBoolean),
-    MacDenial(MacDenial),
-    Container(Container),
-    ComposeService(ComposeService),
-    KubeObject(KubeObject),
-    ControllerEvent(ControllerEvent),
-    MemoryUsage(MemoryUsage),
+    MacDenial(Box<MacDenial>),
+    Container(Box<Container>),
+    ComposeService(Box<ComposeService>),
+    KubeObject(Box<KubeObject>),
+    ControllerEvent(Box<ControllerEvent>),
+    MemoryUsage(Box<MemoryUsage>),
     LoadAverage(LoadAverage),
     CpuUsage(CpuUsage),
-    DiskUsage(DiskUsage),
+    DiskUsage(Box<DiskUsage>),
     OomKill(OomKill),
-    KernelEvent(KernelEvent),
-    Setting(Setting),
-    AppEvent(AppEvent),
-    ErrorPage(ErrorPageInfo),
-    ProbeResult(ProbeResult),
+    KernelEvent(Box<KernelEvent>),
+    Setting(Box<Setting>),
+    AppEvent(Box<AppEvent>),
+    ErrorPage(Box<ErrorPageInfo>),
+    ProbeResult(Box<ProbeResult>),
 }
+
+/// The largest payload a [`Fact`] variant holds inline; larger ones are boxed.
+pub const MAX_INLINE_FACT_BYTES: usize = 32;
 
 impl Fact {
     /// The serde tag of the variant, e.g. `error-event`.
@@ -1289,6 +1296,16 @@ impl Fact {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn facts_stay_small() {
+        // The tag takes one word beside the largest inline payload.
+        assert!(
+            std::mem::size_of::<Fact>() <= MAX_INLINE_FACT_BYTES + 8,
+            "Fact is {} bytes: box the variant that grew",
+            std::mem::size_of::<Fact>()
+        );
+    }
 
     #[test]
     fn endpoints_parse() {

@@ -80,7 +80,7 @@ pub fn inspect(pastes: &[Paste]) -> Vec<Artifact> {
         .flatten()
         .flat_map(|p| &p.facts)
         .filter_map(|f| match &f.fact {
-            Fact::LogFormat(l) => Some(l.clone()),
+            Fact::LogFormat(l) => Some((**l).clone()),
             _ => None,
         })
         .collect();

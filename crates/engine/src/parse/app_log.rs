@@ -60,7 +60,7 @@ pub(crate) fn run(cx: &ParseContext<'_>, read: impl Fn(&str, &Unwrapped<'_>, &St
                 }
                 out.facts.push(FactAt {
                     span,
-                    fact: Fact::AppEvent(event),
+                    fact: Fact::AppEvent(Box::new(event)),
                 });
                 state = State {
                     open: true,

@@ -154,11 +154,11 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
         match read(line.text, in_uwsgi) {
             Some(Line::Setting(source, key, value)) => out.facts.push(FactAt {
                 span: line.span,
-                fact: Fact::Setting(Setting {
+                fact: Fact::Setting(Box::new(Setting {
                     source: source.to_string(),
                     key: key.to_string(),
                     value: value.to_string(),
-                }),
+                })),
             }),
             Some(Line::Known) => {}
             None => out.unread.push(line.span),

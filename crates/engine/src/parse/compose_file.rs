@@ -287,7 +287,7 @@ fn service_fact(name: &str, node: &YamlNode) -> FactAt {
     };
     FactAt {
         span: node.span,
-        fact: Fact::ComposeService(service),
+        fact: Fact::ComposeService(Box::new(service)),
     }
 }
 

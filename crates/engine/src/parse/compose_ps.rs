@@ -182,7 +182,7 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
         match container {
             Some(c) => out.facts.push(FactAt {
                 span: line.span,
-                fact: Fact::Container(c),
+                fact: Fact::Container(Box::new(c)),
             }),
             None => out.unread.push(line.span),
         }
@@ -228,7 +228,7 @@ fn json_containers(text: &str, base: usize, out: &mut Parsed) {
         }
         out.facts.push(FactAt {
             span: object.span,
-            fact: Fact::Container(Container {
+            fact: Fact::Container(Box::new(Container {
                 name: name.to_string(),
                 service: Some(get("Service")).filter(|s| !s.is_empty()).map(str::to_string),
                 image: Some(get("Image")).filter(|s| !s.is_empty()).map(str::to_string),
@@ -237,7 +237,7 @@ fn json_containers(text: &str, base: usize, out: &mut Parsed) {
                 ports,
                 networks: split_ports(get("Networks")),
                 addresses: Vec::new(),
-            }),
+            })),
         });
     }
 }

@@ -579,11 +579,11 @@ impl Parser {
                 self.close_all();
                 self.push(
                     span,
-                    Fact::HttpResponse(HttpResponse {
+                    Fact::HttpResponse(Box::new(HttpResponse {
                         status,
                         url: self.request.url(),
                         ..Default::default()
-                    }),
+                    })),
                 );
                 return true;
             }
@@ -756,12 +756,12 @@ impl Parser {
                     self.close_all();
                     self.push(
                         span,
-                        Fact::HttpResponse(HttpResponse {
+                        Fact::HttpResponse(Box::new(HttpResponse {
                             status,
                             reason: reason.map(str::to_string),
                             url: self.request.url(),
                             ..Default::default()
-                        }),
+                        })),
                     );
                 } else if let Some(code) = failure_code(rest) {
                     self.wget_failure(code, rest, span);
@@ -864,7 +864,7 @@ impl Parser {
 
     fn close_response(&mut self) {
         if let Some((resp, span)) = self.response.take() {
-            self.push(span, Fact::HttpResponse(resp));
+            self.push(span, Fact::HttpResponse(Box::new(resp)));
         }
     }
 
@@ -872,7 +872,7 @@ impl Parser {
         if let Some((hints, Some(span), status)) = self.body.take()
             && let Some(page) = hints.fact(status)
         {
-            self.push(span, Fact::ErrorPage(page));
+            self.push(span, Fact::ErrorPage(Box::new(page)));
         }
     }
 

@@ -114,7 +114,7 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
                 }
                 out.facts.push(FactAt {
                     span,
-                    fact: Fact::DiskUsage(usage),
+                    fact: Fact::DiskUsage(Box::new(usage)),
                 });
             }
             // `df -h` prints `-` for pseudo file systems without a use: nothing to report.

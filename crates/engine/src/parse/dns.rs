@@ -393,11 +393,11 @@ impl Reader {
     fn record(&mut self, span: Span, name: String, record_type: &str, value: String) {
         self.push(
             span,
-            Fact::DnsRecord(DnsRecord {
+            Fact::DnsRecord(Box::new(DnsRecord {
                 name,
                 record_type: record_type.to_string(),
                 value,
-            }),
+            })),
         );
     }
 
@@ -406,11 +406,11 @@ impl Reader {
         let server = self.server.clone().or_else(|| self.failed_server.clone());
         self.push(
             span,
-            Fact::DnsStatus(DnsStatus {
+            Fact::DnsStatus(Box::new(DnsStatus {
                 name,
                 status: status.to_string(),
                 server,
-            }),
+            })),
         );
     }
 
@@ -428,7 +428,7 @@ impl Reader {
                 position,
                 FactAt {
                     span: p.span,
-                    fact: Fact::DnsStatus(status),
+                    fact: Fact::DnsStatus(Box::new(status)),
                 },
             );
         }

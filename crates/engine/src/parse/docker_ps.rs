@@ -171,7 +171,7 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
         match container {
             Some(c) => out.facts.push(FactAt {
                 span: line.span,
-                fact: Fact::Container(c),
+                fact: Fact::Container(Box::new(c)),
             }),
             None => out.unread.push(line.span),
         }
@@ -566,7 +566,7 @@ fn containers_from_json(root: &JsonNode, out: &mut Parsed, unread_objects: &mut 
         if is_object("State") || is_object("Config") {
             out.facts.push(FactAt {
                 span: object.span,
-                fact: Fact::Container(container_from_inspect(object)),
+                fact: Fact::Container(Box::new(container_from_inspect(object))),
             });
         } else if let Some(containers) = object.get("Containers").filter(|c| !c.entries().is_empty()) {
             let network = object.get("Name").and_then(JsonNode::as_str).unwrap_or("");
@@ -581,7 +581,7 @@ fn containers_from_json(root: &JsonNode, out: &mut Parsed, unread_objects: &mut 
                     .filter(|a| !a.is_empty());
                 out.facts.push(FactAt {
                     span: entry.span,
-                    fact: Fact::Container(Container {
+                    fact: Fact::Container(Box::new(Container {
                         name: name.to_string(),
                         // A container attached to a network is running (docker removes the
                         // endpoint when it stops); the state itself is not shown.
@@ -592,7 +592,7 @@ fn containers_from_json(root: &JsonNode, out: &mut Parsed, unread_objects: &mut 
                             .collect(),
                         addresses: address.into_iter().collect(),
                         ..Default::default()
-                    }),
+                    })),
                 });
             }
         } else {

@@ -341,7 +341,7 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
             let html = cx.text.get(span.start - cx.base..span.end - cx.base).unwrap_or("");
             out.facts.push(FactAt {
                 span,
-                fact: Fact::ErrorPage(page_info(html)),
+                fact: Fact::ErrorPage(Box::new(page_info(html))),
             });
             i = end + 1;
             continue;
@@ -360,12 +360,12 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
                 }
                 _ => out.facts.push(FactAt {
                     span: line.span,
-                    fact: Fact::ErrorPage(ErrorPageInfo {
+                    fact: Fact::ErrorPage(Box::new(ErrorPageInfo {
                         status: None,
                         producer: producer.into(),
                         version,
                         detail: None,
-                    }),
+                    })),
                 }),
             }
         } else if is_title_line(t) || known_phrase(t).is_some() {
@@ -391,12 +391,12 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
                 }
                 _ => out.facts.push(FactAt {
                     span: line.span,
-                    fact: Fact::ErrorPage(ErrorPageInfo {
+                    fact: Fact::ErrorPage(Box::new(ErrorPageInfo {
                         status,
                         producer: producer.into(),
                         version: None,
                         detail: None,
-                    }),
+                    })),
                 }),
             }
         } else if is_page_text(t) {

@@ -169,7 +169,7 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
                 r.chain = zone.clone();
                 out.facts.push(FactAt {
                     span: line.span,
-                    fact: Fact::FirewallRule(r),
+                    fact: Fact::FirewallRule(Box::new(r)),
                 });
             }
             continue;
@@ -207,7 +207,7 @@ fn key_rules(key: &str, value: &str, zone: Option<&str>, span: Span, out: &mut P
         r.chain = zone.map(str::to_string);
         out.facts.push(FactAt {
             span,
-            fact: Fact::FirewallRule(r),
+            fact: Fact::FirewallRule(Box::new(r)),
         });
     };
     match key {

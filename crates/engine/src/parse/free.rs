@@ -153,7 +153,7 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
                 };
                 out.facts.push(FactAt {
                     span: line.span,
-                    fact: Fact::MemoryUsage(memory),
+                    fact: Fact::MemoryUsage(Box::new(memory)),
                 });
                 current = Some(out.facts.len() - 1);
             }
@@ -190,7 +190,7 @@ mod tests {
         let parsed = parse_with_command(parse, text, command);
         assert!(parsed.unread.is_empty(), "{:?}", parsed.unread);
         match &parsed.facts[0].fact {
-            Fact::MemoryUsage(m) => m.clone(),
+            Fact::MemoryUsage(m) => (**m).clone(),
             other => panic!("{other:?}"),
         }
     }

@@ -183,11 +183,11 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
             if let Some(name) = &canonical {
                 out.facts.push(FactAt {
                     span: line.span,
-                    fact: Fact::DnsRecord(DnsRecord {
+                    fact: Fact::DnsRecord(Box::new(DnsRecord {
                         name: name.clone(),
                         record_type: "hosts".into(),
                         value: words[0].to_string(),
-                    }),
+                    })),
                 });
             }
             continue;
@@ -197,11 +197,11 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
                 for name in names {
                     out.facts.push(FactAt {
                         span: line.span,
-                        fact: Fact::DnsRecord(DnsRecord {
+                        fact: Fact::DnsRecord(Box::new(DnsRecord {
                             name: name.to_string(),
                             record_type: "hosts".into(),
                             value: address.to_string(),
-                        }),
+                        })),
                     });
                 }
             }

@@ -207,7 +207,7 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
         if let Some(identity) = identity {
             out.facts.push(FactAt {
                 span: line.span,
-                fact: Fact::UserIdentity(identity),
+                fact: Fact::UserIdentity(Box::new(identity)),
             });
             continue;
         }
@@ -216,12 +216,12 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
             for member in members {
                 out.facts.push(FactAt {
                     span: line.span,
-                    fact: Fact::UserIdentity(UserIdentity {
+                    fact: Fact::UserIdentity(Box::new(UserIdentity {
                         user: member,
                         uid: None,
                         group: None,
                         groups: vec![group.clone()],
-                    }),
+                    })),
                 });
             }
             continue;
@@ -231,7 +231,7 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
         {
             out.facts.push(FactAt {
                 span: line.span,
-                fact: Fact::UserIdentity(identity),
+                fact: Fact::UserIdentity(Box::new(identity)),
             });
             continue;
         }

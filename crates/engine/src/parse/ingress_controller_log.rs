@@ -126,7 +126,7 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
         match event {
             Some(e) => out.facts.push(FactAt {
                 span: line.span,
-                fact: Fact::ControllerEvent(e),
+                fact: Fact::ControllerEvent(Box::new(e)),
             }),
             None => out.unread.push(line.span),
         }

@@ -377,7 +377,7 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
         let mut push = |r: FirewallRule| {
             out.facts.push(FactAt {
                 span: line.span,
-                fact: Fact::FirewallRule(r),
+                fact: Fact::FirewallRule(Box::new(r)),
             })
         };
         if let Some((name, policy)) = chain_header(trimmed) {

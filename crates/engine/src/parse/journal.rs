@@ -332,13 +332,13 @@ impl JournalReader {
     fn push_entry(&mut self, span: Span, text: &str, entry: SyslogLine<'_>, out: &mut Parsed) {
         out.facts.push(FactAt {
             span,
-            fact: Fact::JournalEntry(JournalEntry {
+            fact: Fact::JournalEntry(Box::new(JournalEntry {
                 time: Some(entry.time.to_string()),
                 host: Some(entry.host.to_string()),
                 ident: entry.ident.to_string(),
                 pid: entry.pid,
                 message: entry.message.to_string(),
-            }),
+            })),
         });
         self.last_entry = Some(out.facts.len() - 1);
         if is_nginx_ident(entry.ident)
@@ -346,7 +346,7 @@ impl JournalReader {
         {
             out.facts.push(FactAt {
                 span,
-                fact: Fact::ErrorEvent(event),
+                fact: Fact::ErrorEvent(Box::new(event)),
             });
         }
         // An application's line inside a journal: its own parser reads the message too (those

@@ -78,7 +78,7 @@ pub fn kernel_event(message: &str) -> Option<Fact> {
     let m = message.trim();
     // SELinux AVC and AppArmor denials reach the kernel log and the journal too.
     if let Some(denial) = crate::parse::mac::denial(m) {
-        return Some(Fact::MacDenial(denial));
+        return Some(Fact::MacDenial(Box::new(denial)));
     }
     if let Some(c) = OOM_KILLED.captures(m)
         && !m.contains("oom_reaper")
@@ -95,11 +95,11 @@ pub fn kernel_event(message: &str) -> Option<Fact> {
         }));
     }
     let event = |class: &str, process: Option<&str>| {
-        Some(Fact::KernelEvent(KernelEvent {
+        Some(Fact::KernelEvent(Box::new(KernelEvent {
             class: class.to_string(),
             process: process.map(str::to_string),
             message: m.to_string(),
-        }))
+        })))
     };
     if let Some(i) = m.find(" invoked oom-killer") {
         let process = m.get(..i).unwrap_or("").rsplit(' ').next().unwrap_or("");
@@ -238,13 +238,13 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
         if let Some(stamp) = stamp {
             out.facts.push(FactAt {
                 span: line.span,
-                fact: Fact::JournalEntry(JournalEntry {
+                fact: Fact::JournalEntry(Box::new(JournalEntry {
                     time: Some(stamp.to_string()),
                     host: None,
                     ident: "kernel".to_string(),
                     pid: None,
                     message: message.to_string(),
-                }),
+                })),
             });
         }
         if let Some(fact) = kernel.read(message) {

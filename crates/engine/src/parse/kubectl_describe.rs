@@ -248,23 +248,23 @@ impl Object {
         let reference = format!("{object}/{}", self.name);
         out.facts.push(FactAt {
             span: self.span,
-            fact: Fact::KubeObject(KubeObject {
+            fact: Fact::KubeObject(Box::new(KubeObject {
                 object,
                 namespace: namespace.clone(),
                 name: self.name.clone(),
                 fields: self.fields,
-            }),
+            })),
         });
         for (span, mut fields) in self.events {
             fields.push(("OBJECT".to_string(), reference.clone()));
             out.facts.push(FactAt {
                 span,
-                fact: Fact::KubeObject(KubeObject {
+                fact: Fact::KubeObject(Box::new(KubeObject {
                     object: "event".to_string(),
                     namespace: namespace.clone(),
                     name: self.name.clone(),
                     fields,
-                }),
+                })),
             });
         }
     }

@@ -225,7 +225,7 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
         match object {
             Some(o) => out.facts.push(FactAt {
                 span: line.span,
-                fact: Fact::KubeObject(o),
+                fact: Fact::KubeObject(Box::new(o)),
             }),
             None => out.unread.push(line.span),
         }
@@ -264,7 +264,7 @@ fn read_objects(region: &str, base: usize, out: &mut Parsed) {
             match object_from_yaml(item) {
                 Some(object) => out.facts.push(FactAt {
                     span: item.span,
-                    fact: Fact::KubeObject(object),
+                    fact: Fact::KubeObject(Box::new(object)),
                 }),
                 None => unread.push(item.span),
             }

@@ -71,7 +71,7 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
                 let made_here = target == "-";
                 out.facts.push(FactAt {
                     span: line.span,
-                    fact: Fact::ErrorPage(ErrorPageInfo {
+                    fact: Fact::ErrorPage(Box::new(ErrorPageInfo {
                         status: Some(status),
                         producer: "aws-elb".into(),
                         version: None,
@@ -80,7 +80,7 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
                         } else {
                             format!("the target answered {target}")
                         }),
-                    }),
+                    })),
                 });
             }
             continue;
@@ -112,12 +112,12 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
     {
         out.facts.push(FactAt {
             span,
-            fact: Fact::ErrorPage(ErrorPageInfo {
+            fact: Fact::ErrorPage(Box::new(ErrorPageInfo {
                 status,
                 producer: "google-lb".into(),
                 version: None,
                 detail,
-            }),
+            })),
         });
     }
     out

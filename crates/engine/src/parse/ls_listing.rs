@@ -374,7 +374,7 @@ fn entry_of(row: Row, path: String) -> FileEntry {
 fn push(out: &mut Parsed, span: Span, entry: FileEntry) {
     out.facts.push(FactAt {
         span,
-        fact: Fact::FileEntry(entry),
+        fact: Fact::FileEntry(Box::new(entry)),
     });
 }
 

@@ -340,12 +340,12 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
         }
         let mut push = |fact: Fact| out.facts.push(FactAt { span: line.span, fact });
         if let Some(d) = denial(t) {
-            push(Fact::MacDenial(d));
+            push(Fact::MacDenial(Box::new(d)));
             continue;
         }
         if let Some(d) = sealert_summary(t) {
             sealert = true;
-            push(Fact::MacDenial(d));
+            push(Fact::MacDenial(Box::new(d)));
             continue;
         }
         if let Some(mode) = aa_status_count(t) {
@@ -362,11 +362,11 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
             // aa-status lists: `   /usr/sbin/nginx` under a profiles count, `   /usr/sbin/nginx
             // (1234) nginx` under a processes count (read, no fact).
             if let Some(mode) = list {
-                push(Fact::Setting(Setting {
+                push(Fact::Setting(Box::new(Setting {
                     source: "apparmor".into(),
                     key: t.to_string(),
                     value: mode.clone(),
-                }));
+                })));
             }
             continue;
         }
@@ -375,11 +375,11 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
             && matches!(mode, "enforce" | "complain" | "kill" | "unconfined" | "prompt")
             && !profile.contains(' ')
         {
-            push(Fact::Setting(Setting {
+            push(Fact::Setting(Box::new(Setting {
                 source: "apparmor".into(),
                 key: profile.to_string(),
                 value: mode.to_string(),
-            }));
+            })));
             continue;
         }
         if is_audit_record(t)

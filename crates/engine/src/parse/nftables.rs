@@ -155,7 +155,7 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
         let mut push = |r: FirewallRule| {
             out.facts.push(FactAt {
                 span: line.span,
-                fact: Fact::FirewallRule(r),
+                fact: Fact::FirewallRule(Box::new(r)),
             })
         };
         if t.starts_with("type ") && t.contains(" hook ") {

@@ -58,7 +58,7 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
         match read_line(line.text, &formats) {
             Some(entry) => out.facts.push(FactAt {
                 span: line.span,
-                fact: Fact::AccessEntry(entry),
+                fact: Fact::AccessEntry(Box::new(entry)),
             }),
             None => out.unread.push(line.span),
         }

@@ -79,7 +79,7 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
                     let closed = stderr_closed(&joined);
                     out.facts[index] = FactAt {
                         span,
-                        fact: Fact::ErrorEvent(event),
+                        fact: Fact::ErrorEvent(Box::new(event)),
                     };
                     if !closed {
                         open = Some((index, span, joined));
@@ -105,7 +105,7 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
             if let Some(event) = parse_line(&joined) {
                 out.facts[index] = FactAt {
                     span,
-                    fact: Fact::ErrorEvent(event),
+                    fact: Fact::ErrorEvent(Box::new(event)),
                 };
                 wrapped = Some((index, span, Some(joined)));
                 continue;
@@ -117,7 +117,7 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
                 let still_open = event.class == MessageClass::FastcgiStderr && !stderr_closed(text);
                 out.facts.push(FactAt {
                     span: line.span,
-                    fact: Fact::ErrorEvent(event),
+                    fact: Fact::ErrorEvent(Box::new(event)),
                 });
                 if still_open {
                     open = Some((out.facts.len() - 1, line.span, text.to_string()));

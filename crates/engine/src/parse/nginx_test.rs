@@ -166,7 +166,7 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
         } else if let Some(event) = console_event(line.text).or_else(|| parse_line(line.text)) {
             out.facts.push(FactAt {
                 span: line.span,
-                fact: Fact::ErrorEvent(event),
+                fact: Fact::ErrorEvent(Box::new(event)),
             });
         } else {
             out.unread.push(line.span);

@@ -79,7 +79,7 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
             fill_configure(&mut build, &configure);
             out.facts.push(FactAt {
                 span,
-                fact: Fact::NginxBuild(build),
+                fact: Fact::NginxBuild(Box::new(build)),
             });
         }
     };
@@ -250,7 +250,7 @@ mod tests {
             .facts
             .into_iter()
             .map(|f| match f.fact {
-                Fact::NginxBuild(b) => b,
+                Fact::NginxBuild(b) => *b,
                 other => panic!("{other:?}"),
             })
             .collect();

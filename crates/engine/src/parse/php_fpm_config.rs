@@ -240,7 +240,7 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
             None => match php_fpm_log::parse_line(line.text) {
                 Some(event) => out.facts.push(FactAt {
                     span: line.span,
-                    fact: Fact::FpmEvent(event),
+                    fact: Fact::FpmEvent(Box::new(event)),
                 }),
                 None => out.unread.push(line.span),
             },
@@ -260,11 +260,11 @@ fn finish(section: Section, cx: &ParseContext<'_>, out: &mut Parsed) {
     let is_pool = !is_global && section.settings.iter().any(|(k, _, _)| is_pool_key(k));
     let setting = |source: &str, key: &str, value: &str, span: Span| FactAt {
         span,
-        fact: Fact::Setting(Setting {
+        fact: Fact::Setting(Box::new(Setting {
             source: source.into(),
             key: key.into(),
             value: value.into(),
-        }),
+        })),
     };
     if is_pool {
         let name = section.name.clone().unwrap_or_default();
@@ -288,7 +288,7 @@ fn finish(section: Section, cx: &ParseContext<'_>, out: &mut Parsed) {
         if let Some(span) = section.span {
             out.facts.push(FactAt {
                 span,
-                fact: Fact::FpmPool(pool),
+                fact: Fact::FpmPool(Box::new(pool)),
             });
         }
         return;
@@ -309,11 +309,11 @@ fn finish(section: Section, cx: &ParseContext<'_>, out: &mut Parsed) {
     {
         out.facts.push(FactAt {
             span,
-            fact: Fact::FpmPool(FpmPool {
+            fact: Fact::FpmPool(Box::new(FpmPool {
                 name: section.name.unwrap_or_default(),
                 file: cx.file.map(str::to_string),
                 ..Default::default()
-            }),
+            })),
         });
     }
 }

@@ -45,7 +45,7 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
         match parse_line(line.text) {
             Some(event) => out.facts.push(FactAt {
                 span: line.span,
-                fact: Fact::FpmEvent(event),
+                fact: Fact::FpmEvent(Box::new(event)),
             }),
             None => out.unread.push(line.span),
         }

@@ -75,7 +75,7 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
         if let Some((span, event)) = open.take() {
             out.facts.push(FactAt {
                 span,
-                fact: Fact::AppEvent(event),
+                fact: Fact::AppEvent(Box::new(event)),
             });
         }
     };

@@ -272,11 +272,11 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
                     // A success later in the same probe wins; otherwise the first outcome stays.
                     Some(f) => {
                         if outcome == "reachable" {
-                            f.fact = Fact::ProbeResult(result);
+                            f.fact = Fact::ProbeResult(Box::new(result));
                         }
                         f.span = f.span.join(line.span);
                     }
-                    None => out.facts.push(FactAt { span: line.span, fact: Fact::ProbeResult(result) }),
+                    None => out.facts.push(FactAt { span: line.span, fact: Fact::ProbeResult(Box::new(result)) }),
                 }
             }
             Some(Line::Known) => {}

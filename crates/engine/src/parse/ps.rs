@@ -313,10 +313,10 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
             for pid in t.split_whitespace().filter_map(|p| p.parse().ok()) {
                 out.facts.push(FactAt {
                     span: line.span,
-                    fact: Fact::ProcessInfo(ProcessInfo {
+                    fact: Fact::ProcessInfo(Box::new(ProcessInfo {
                         pid,
                         ..Default::default()
-                    }),
+                    })),
                 });
             }
             continue;
@@ -329,7 +329,7 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
         if let Some(process) = process {
             out.facts.push(FactAt {
                 span: line.span,
-                fact: Fact::ProcessInfo(process),
+                fact: Fact::ProcessInfo(Box::new(process)),
             });
             continue;
         }

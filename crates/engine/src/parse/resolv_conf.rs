@@ -112,11 +112,11 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
         let mut push = |key: &str, value: String| {
             out.facts.push(FactAt {
                 span: line.span,
-                fact: Fact::Setting(Setting {
+                fact: Fact::Setting(Box::new(Setting {
                     source: "resolv.conf".into(),
                     key: key.into(),
                     value,
-                }),
+                })),
             });
         };
         match key {

@@ -29,7 +29,7 @@ pub fn parse_table(cx: &ParseContext<'_>, row: fn(&str) -> Option<Listener>, fra
         match row(line.text) {
             Some(listener) => out.facts.push(FactAt {
                 span: line.span,
-                fact: Fact::Listener(listener),
+                fact: Fact::Listener(Box::new(listener)),
             }),
             None => out.unread.push(line.span),
         }

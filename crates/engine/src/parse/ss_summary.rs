@@ -73,7 +73,7 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
         {
             out.facts.push(FactAt {
                 span,
-                fact: Fact::SocketSummary(s),
+                fact: Fact::SocketSummary(Box::new(s)),
             });
         }
         let (span, s) = summary.get_or_insert_with(|| (line.span, SocketSummary::default()));
@@ -90,7 +90,7 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
     if let Some((span, s)) = summary {
         out.facts.push(FactAt {
             span,
-            fact: Fact::SocketSummary(s),
+            fact: Fact::SocketSummary(Box::new(s)),
         });
     }
     out

@@ -108,11 +108,11 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
         match found {
             Some((key, value)) => out.facts.push(FactAt {
                 span: line.span,
-                fact: Fact::Setting(Setting {
+                fact: Fact::Setting(Box::new(Setting {
                     source: "sysctl".to_string(),
                     key,
                     value,
-                }),
+                })),
             }),
             None => out.unread.push(line.span),
         }

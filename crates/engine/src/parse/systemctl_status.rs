@@ -200,11 +200,11 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
         {
             out.facts.push(FactAt {
                 span: line.span,
-                fact: Fact::ServiceStatus(ServiceStatus {
+                fact: Fact::ServiceStatus(Box::new(ServiceStatus {
                     unit: c.get(1).map_or("", |m| m.as_str()).to_string(),
                     description: c.get(2).map(|m| m.as_str().to_string()).filter(|d| !d.is_empty()),
                     ..Default::default()
-                }),
+                })),
             });
             current = Some(out.facts.len() - 1);
             after_blank = false;
@@ -264,30 +264,30 @@ fn one_line_status(text: &str, command_unit: Option<&str>) -> Option<Fact> {
     let t = text.trim();
     if let Some(c) = LIST_ROW.captures(text) {
         let field = |i: usize| c.get(i).map_or("", |m| m.as_str()).to_string();
-        return Some(Fact::ServiceStatus(ServiceStatus {
+        return Some(Fact::ServiceStatus(Box::new(ServiceStatus {
             unit: field(1),
             description: Some(field(5)).filter(|d| !d.is_empty()),
             active: field(3),
             sub: Some(field(4)),
             ..Default::default()
-        }));
+        })));
     }
     if let Some(unit) = failed_job(t) {
-        return Some(Fact::ServiceStatus(ServiceStatus {
+        return Some(Fact::ServiceStatus(Box::new(ServiceStatus {
             unit: unit.to_string(),
             active: "failed".to_string(),
             result: Some("exit-code".to_string()),
             status_text: Some(t.to_string()),
             ..Default::default()
-        }));
+        })));
     }
     if let Some(unit) = missing_unit(t) {
-        return Some(Fact::ServiceStatus(ServiceStatus {
+        return Some(Fact::ServiceStatus(Box::new(ServiceStatus {
             unit: unit.to_string(),
             active: "not-found".to_string(),
             status_text: Some(t.to_string()),
             ..Default::default()
-        }));
+        })));
     }
     if let Some(word) = openrc_status(text) {
         let (active, sub) = match word {
@@ -297,13 +297,13 @@ fn one_line_status(text: &str, command_unit: Option<&str>) -> Option<Fact> {
             "stopping" => ("deactivating", "stopping"),
             _ => ("inactive", word),
         };
-        return Some(Fact::ServiceStatus(ServiceStatus {
+        return Some(Fact::ServiceStatus(Box::new(ServiceStatus {
             unit: command_unit.unwrap_or("").to_string(),
             active: active.to_string(),
             sub: Some(sub.to_string()),
             status_text: Some(t.to_string()),
             ..Default::default()
-        }));
+        })));
     }
     if let Some(c) = SYSV.captures(text) {
         let state = c.get(3).map_or("", |m| m.as_str());
@@ -315,14 +315,14 @@ fn one_line_status(text: &str, command_unit: Option<&str>) -> Option<Fact> {
             ("inactive", "dead")
         };
         let pid = c.get(2).or_else(|| c.get(4)).and_then(|m| m.as_str().parse().ok());
-        return Some(Fact::ServiceStatus(ServiceStatus {
+        return Some(Fact::ServiceStatus(Box::new(ServiceStatus {
             unit: c.get(1).map_or("", |m| m.as_str()).to_string(),
             active: active.to_string(),
             sub: Some(sub.to_string()),
             main_pid: pid,
             status_text: Some(t.to_string()),
             ..Default::default()
-        }));
+        })));
     }
     if let Some(unit) = command_unit
         && matches!(
@@ -330,11 +330,11 @@ fn one_line_status(text: &str, command_unit: Option<&str>) -> Option<Fact> {
             "active" | "inactive" | "failed" | "activating" | "deactivating" | "reloading" | "unknown"
         )
     {
-        return Some(Fact::ServiceStatus(ServiceStatus {
+        return Some(Fact::ServiceStatus(Box::new(ServiceStatus {
             unit: unit.to_string(),
             active: t.to_string(),
             ..Default::default()
-        }));
+        })));
     }
     None
 }

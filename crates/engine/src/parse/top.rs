@@ -166,12 +166,12 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
             if !is_swap {
                 push(
                     &mut out,
-                    Fact::MemoryUsage(MemoryUsage {
+                    Fact::MemoryUsage(Box::new(MemoryUsage {
                         total_mib: total.unwrap_or(0.0),
                         used_mib: used.unwrap_or(0.0),
                         free_mib: free.unwrap_or(0.0),
                         ..Default::default()
-                    }),
+                    })),
                 );
                 memory = Some(out.facts.len() - 1);
             } else if let Some(FactAt {
@@ -191,7 +191,7 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
             continue;
         }
         match header.as_ref().and_then(|h| h.row(text)) {
-            Some(process) => push(&mut out, Fact::ProcessInfo(process)),
+            Some(process) => push(&mut out, Fact::ProcessInfo(Box::new(process))),
             None => out.unread.push(line.span),
         }
     }

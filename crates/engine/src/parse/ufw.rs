@@ -238,7 +238,7 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
                 r.action = action_of(policy);
                 r.target = Some(policy.to_string());
                 r.is_policy = true;
-                push(&mut out, line.span, Fact::FirewallRule(r));
+                push(&mut out, line.span, Fact::FirewallRule(Box::new(r)));
             }
             continue;
         }
@@ -262,7 +262,7 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
             continue;
         }
         if let Some(r) = row(t) {
-            let fact = Fact::FirewallRule(row_rule(&r, t));
+            let fact = Fact::FirewallRule(Box::new(row_rule(&r, t)));
             push(&mut out, line.span, fact);
             continue;
         }

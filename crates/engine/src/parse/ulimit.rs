@@ -114,11 +114,11 @@ fn bare_value(cx: &ParseContext<'_>, value: &str) -> Option<Setting> {
 }
 
 fn setting(source: &str, key: &str, value: &str) -> Fact {
-    Fact::Setting(Setting {
+    Fact::Setting(Box::new(Setting {
         source: source.to_string(),
         key: key.trim().to_string(),
         value: value.trim().to_string(),
-    })
+    }))
 }
 
 /// Parses limit listings.
@@ -151,7 +151,7 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
         } else if let Some((key, value)) = systemd_setting(t) {
             push(&mut out, line.span, setting("systemd", key, value));
         } else if let Some(s) = bare_value(cx, t) {
-            push(&mut out, line.span, Fact::Setting(s));
+            push(&mut out, line.span, Fact::Setting(Box::new(s)));
         } else if let Some(c) = PRLIMIT.captures(t) {
             push(&mut out, line.span, setting("prlimit", &c[1], &c[3]));
             push(

@@ -102,10 +102,10 @@ pub fn walk<N: ConfigNode>(roots: &[N], file_of: &dyn Fn(usize) -> Option<String
         };
         if d.name == "include" {
             if let Some(pattern) = d.arg(0) {
-                emit(Fact::Include(Include {
+                emit(Fact::Include(Box::new(Include {
                     pattern: pattern.to_string(),
                     file: file.clone(),
-                }));
+                })));
             }
             if !node.nodes().is_empty() {
                 stack.push((node.nodes().iter(), scope));
@@ -131,7 +131,7 @@ pub fn walk<N: ConfigNode>(roots: &[N], file_of: &dyn Fn(usize) -> Option<String
                             .any(|l| l.split_whitespace().any(|w| w == "default_server" || w == "default")),
                         file: file.clone(),
                     };
-                    emit(Fact::ServerBlock(server));
+                    emit(Fact::ServerBlock(Box::new(server)));
                     let label = match info.names.first() {
                         Some(name) => format!("server({name})"),
                         None => "server".to_string(),
@@ -143,12 +143,12 @@ pub fn walk<N: ConfigNode>(roots: &[N], file_of: &dyn Fn(usize) -> Option<String
                 "upstream" => {
                     let name = d.arg(0).unwrap_or_default().to_string();
                     let (servers, keepalive) = group_members(node);
-                    emit(Fact::UpstreamGroup(UpstreamGroup {
+                    emit(Fact::UpstreamGroup(Box::new(UpstreamGroup {
                         name: name.clone(),
                         servers,
                         keepalive,
                         file: file.clone(),
-                    }));
+                    })));
                     inner.upstream = true;
                     format!("upstream({name})")
                 }
@@ -175,22 +175,22 @@ pub fn walk<N: ConfigNode>(roots: &[N], file_of: &dyn Fn(usize) -> Option<String
             continue;
         }
         if let Some(target) = upstream_target(d, &scope, file.clone()) {
-            emit(Fact::UpstreamTarget(target));
+            emit(Fact::UpstreamTarget(Box::new(target)));
             continue;
         }
         match d.name.as_str() {
             "log_format" => {
                 if let Some(format) = log_format(&d.args) {
-                    emit(Fact::LogFormat(format));
+                    emit(Fact::LogFormat(Box::new(format)));
                 }
             }
             "server" | "keepalive" if scope.upstream => {}
-            name if is_wanted(name, &d.args) => emit(Fact::NginxDirective(NginxDirective {
+            name if is_wanted(name, &d.args) => emit(Fact::NginxDirective(Box::new(NginxDirective {
                 name: d.name.clone(),
                 args: d.args.clone(),
                 context: scope.path.clone(),
                 file: file.clone(),
-            })),
+            }))),
             _ => {}
         }
     }
