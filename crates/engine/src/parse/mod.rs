@@ -3,7 +3,6 @@
 
 use crate::facts::{FactAt, LogFormat};
 use crate::kind::Kind;
-use crate::parse::nginx_config::ConfigFile;
 use crate::span::Span;
 
 mod app_log;
@@ -106,8 +105,6 @@ pub struct Parsed {
     pub facts: Vec<FactAt>,
     /// Lines (spans, paste-relative) that are neither part of a fact nor known to be ignorable.
     pub unread: Vec<Span>,
-    /// The syntax tree, for nginx configuration pieces (`None` for every other kind).
-    pub config: Option<ConfigFile>,
 }
 
 /// Parses a piece of a given kind.
@@ -126,6 +123,5 @@ fn unrecognised(cx: &ParseContext<'_>) -> Parsed {
             .filter(|l| !l.text.trim().is_empty())
             .map(|l| l.span)
             .collect(),
-        config: None,
     }
 }

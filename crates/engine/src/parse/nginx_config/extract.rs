@@ -1,6 +1,7 @@
 //! Facts from a configuration tree: a pure walk (explicit stack) that knows each directive's
 //! context (`http > server(example.com) > location(~ \.php$)`), usable on one parsed file or on
-//! a joined configuration (see [`super::includes`]).
+//! a joined configuration (see [`super::includes`]). The walk consumes the tree, dropping each
+//! directive once read, so that the tree and its facts are not held in full at the same time.
 
 use std::rc::Rc;
 
@@ -20,6 +21,8 @@ pub trait ConfigNode: Sized {
     fn nodes(&self) -> &[Self];
     /// Index of the file the directive comes from (0 in a single file).
     fn source(&self) -> usize;
+    /// Its children, taken out of it (see [`ConfigNode::nodes`]).
+    fn into_nodes(self) -> Vec<Self>;
 }
 
 impl ConfigNode for Directive {
@@ -31,6 +34,9 @@ impl ConfigNode for Directive {
     }
     fn source(&self) -> usize {
         0
+    }
+    fn into_nodes(self) -> Vec<Self> {
+        self.block.unwrap_or_default()
     }
 }
 
@@ -44,23 +50,82 @@ impl ConfigNode for JoinedDirective<'_> {
     fn source(&self) -> usize {
         self.source
     }
+    fn into_nodes(self) -> Vec<Self> {
+        self.children
+    }
 }
 
 /// The facts of one parsed file, in document order (`file` fields from `config.file`).
-pub fn facts_of_file(config: &ConfigFile) -> Vec<FactAt> {
-    walk(&config.directives, &|_| config.file.clone())
-        .into_iter()
-        .map(|(_, fact)| fact)
-        .collect()
+pub fn facts_of_file(config: ConfigFile) -> Vec<FactAt> {
+    let mut facts = Vec::with_capacity(fact_bound(&config.directives));
+    push_facts_of_file(config, &mut facts);
+    facts
+}
+
+/// Appends the facts of one parsed file to `facts` (see [`facts_of_file`]).
+pub fn push_facts_of_file(config: ConfigFile, facts: &mut Vec<FactAt>) {
+    let ConfigFile { file, directives } = config;
+    walk(directives, &|_| file.clone(), &mut |_, fact| facts.push(fact));
 }
 
 /// The facts of a joined configuration, each with the index (in the slice given to
 /// [`super::includes::join`]) of the file it was read from. Directives of a file included
 /// twice give their facts twice, each in its own context.
-pub fn facts_of_joined(joined: &JoinedConfig<'_>) -> Vec<(usize, FactAt)> {
-    walk(&joined.roots, &|source| {
-        joined.files.get(source).and_then(|f| f.file.clone())
-    })
+pub fn facts_of_joined(joined: JoinedConfig<'_>) -> Vec<(usize, FactAt)> {
+    let JoinedConfig { files, roots, .. } = joined;
+    let mut facts = Vec::with_capacity(fact_bound(&roots));
+    walk(
+        roots,
+        &|source| files.get(source).and_then(|f| f.file.clone()),
+        &mut |source, fact| facts.push((source, fact)),
+    );
+    facts
+}
+
+/// What a directive gives, decided before anything is built.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Yield {
+    Nothing,
+    Include,
+    Server,
+    Upstream,
+    Target,
+    LogFormat,
+    Directive,
+}
+
+/// The fact `d` gives, `in_upstream` when it sits in an `upstream {}` block.
+fn yield_of(d: &Directive, in_upstream: bool) -> Yield {
+    match d.name.as_str() {
+        "include" if d.arg(0).is_some() => Yield::Include,
+        "include" => Yield::Nothing,
+        "server" if d.is_block() => Yield::Server,
+        "upstream" if d.is_block() => Yield::Upstream,
+        _ if d.is_block() => Yield::Nothing,
+        name if pass_protocol(name).is_some() => Yield::Target,
+        "log_format" if !d.args.is_empty() => Yield::LogFormat,
+        "server" | "keepalive" if in_upstream => Yield::Nothing,
+        name if is_wanted(name, &d.args) => Yield::Directive,
+        _ => Yield::Nothing,
+    }
+}
+
+/// At least as many facts as [`walk`] gives for `roots` (directives are counted as if outside
+/// `upstream {}`), so that the facts' vector is allocated once.
+pub(super) fn fact_bound<N: ConfigNode>(roots: &[N]) -> usize {
+    let mut count = 0;
+    let mut stack = vec![roots.iter()];
+    while let Some(iter) = stack.last_mut() {
+        let Some(node) = iter.next() else {
+            stack.pop();
+            continue;
+        };
+        count += usize::from(yield_of(node.directive(), false) != Yield::Nothing);
+        if !node.nodes().is_empty() {
+            stack.push(node.nodes().iter());
+        }
+    }
+    count
 }
 
 /// Contexts deeper than this are shortened (`... > …`).
@@ -84,10 +149,13 @@ struct ServerInfo {
     listens: Vec<String>,
 }
 
-/// Walks `roots` in document order and collects facts with their source index.
-pub fn walk<N: ConfigNode>(roots: &[N], file_of: &dyn Fn(usize) -> Option<String>) -> Vec<(usize, FactAt)> {
-    let mut out = Vec::new();
-    let mut stack: Vec<(std::slice::Iter<'_, N>, Rc<Scope>)> = vec![(roots.iter(), Rc::new(Scope::default()))];
+/// Walks `roots` in document order and hands each fact, with its source index, to `emit`.
+pub fn walk<N: ConfigNode>(
+    roots: Vec<N>,
+    file_of: &dyn Fn(usize) -> Option<String>,
+    emit: &mut dyn FnMut(usize, FactAt),
+) {
+    let mut stack: Vec<(std::vec::IntoIter<N>, Rc<Scope>)> = vec![(roots.into_iter(), Rc::new(Scope::default()))];
     while let Some((iter, scope)) = stack.last_mut() {
         let Some(node) = iter.next() else {
             stack.pop();
@@ -96,19 +164,18 @@ pub fn walk<N: ConfigNode>(roots: &[N], file_of: &dyn Fn(usize) -> Option<String
         let scope = Rc::clone(scope);
         let d = node.directive();
         let source = node.source();
-        let file = file_of(source);
-        let mut emit = |fact: Fact| {
-            out.push((source, FactAt { span: d.span, fact }));
-        };
+        let file = || file_of(source);
+        let mut emit = |fact: Fact| emit(source, FactAt { span: d.span, fact });
+        let yielded = yield_of(d, scope.upstream);
         if d.name == "include" {
-            if let Some(pattern) = d.arg(0) {
+            if let (Yield::Include, Some(pattern)) = (yielded, d.arg(0)) {
                 emit(Fact::Include(Box::new(Include {
                     pattern: pattern.to_string(),
-                    file: file.clone(),
+                    file: file(),
                 })));
             }
             if !node.nodes().is_empty() {
-                stack.push((node.nodes().iter(), scope));
+                stack.push((node.into_nodes().into_iter(), scope));
             }
             continue;
         }
@@ -121,7 +188,7 @@ pub fn walk<N: ConfigNode>(roots: &[N], file_of: &dyn Fn(usize) -> Option<String
             };
             let label = match d.name.as_str() {
                 "server" => {
-                    let info = server_info(node);
+                    let info = server_info(&node);
                     let server = ServerBlock {
                         names: info.names.clone(),
                         listens: info.listens.clone(),
@@ -129,7 +196,7 @@ pub fn walk<N: ConfigNode>(roots: &[N], file_of: &dyn Fn(usize) -> Option<String
                             .listens
                             .iter()
                             .any(|l| l.split_whitespace().any(|w| w == "default_server" || w == "default")),
-                        file: file.clone(),
+                        file: file(),
                     };
                     emit(Fact::ServerBlock(Box::new(server)));
                     let label = match info.names.first() {
@@ -142,12 +209,12 @@ pub fn walk<N: ConfigNode>(roots: &[N], file_of: &dyn Fn(usize) -> Option<String
                 }
                 "upstream" => {
                     let name = d.arg(0).unwrap_or_default().to_string();
-                    let (servers, keepalive) = group_members(node);
+                    let (servers, keepalive) = group_members(&node);
                     emit(Fact::UpstreamGroup(Box::new(UpstreamGroup {
                         name: name.clone(),
                         servers,
                         keepalive,
-                        file: file.clone(),
+                        file: file(),
                     })));
                     inner.upstream = true;
                     format!("upstream({name})")
@@ -171,30 +238,29 @@ pub fn walk<N: ConfigNode>(roots: &[N], file_of: &dyn Fn(usize) -> Option<String
             } else {
                 scope.path.clone()
             };
-            stack.push((node.nodes().iter(), Rc::new(inner)));
+            stack.push((node.into_nodes().into_iter(), Rc::new(inner)));
             continue;
         }
-        if let Some(target) = upstream_target(d, &scope, file.clone()) {
-            emit(Fact::UpstreamTarget(Box::new(target)));
-            continue;
-        }
-        match d.name.as_str() {
-            "log_format" => {
+        match yielded {
+            Yield::Target => {
+                if let Some(target) = upstream_target(d, &scope, file()) {
+                    emit(Fact::UpstreamTarget(Box::new(target)));
+                }
+            }
+            Yield::LogFormat => {
                 if let Some(format) = log_format(&d.args) {
                     emit(Fact::LogFormat(Box::new(format)));
                 }
             }
-            "server" | "keepalive" if scope.upstream => {}
-            name if is_wanted(name, &d.args) => emit(Fact::NginxDirective(Box::new(NginxDirective {
+            Yield::Directive => emit(Fact::NginxDirective(Box::new(NginxDirective {
                 name: d.name.clone(),
                 args: d.args.clone(),
                 context: scope.path.clone(),
-                file: file.clone(),
+                file: file(),
             }))),
-            _ => {}
+            Yield::Nothing | Yield::Include | Yield::Server | Yield::Upstream => {}
         }
     }
-    out
 }
 
 /// Direct children of `node` named `names`, looking through joined `include`s (not blocks).
@@ -437,7 +503,7 @@ mod tests {
 
     fn facts(text: &str) -> Vec<Fact> {
         let out = parse_config(text, 0, Some("/etc/nginx/conf.d/app.conf"));
-        facts_of_file(&out.config).into_iter().map(|f| f.fact).collect()
+        facts_of_file(out.config).into_iter().map(|f| f.fact).collect()
     }
 
     fn tcp(host: &str, port: Option<u16>) -> Option<Endpoint> {

@@ -506,7 +506,7 @@ mod tests {
         assert_eq!(missing.resolved, "/etc/nginx/snippets/fastcgi-php.conf");
         assert_eq!(missing.source, 3);
 
-        let facts = crate::parse::nginx_config::extract::facts_of_joined(&joined);
+        let facts = crate::parse::nginx_config::extract::facts_of_joined(joined);
         let target = facts
             .iter()
             .find_map(|(source, f)| match &f.fact {

@@ -16,7 +16,7 @@ pub(crate) mod names;
 pub mod parser;
 
 pub use ast::{ConfigFile, Directive};
-pub use extract::{ConfigNode, PassTarget, facts_of_file, facts_of_joined, parse_pass};
+pub use extract::{ConfigNode, PassTarget, facts_of_file, facts_of_joined, parse_pass, push_facts_of_file};
 pub use includes::{IncludeIssue, IncludeProblem, JoinedConfig, JoinedDirective, join};
 pub use names::{closest_directive, is_known_directive};
 
@@ -37,28 +37,14 @@ pub const SPEC: KindSpec = KindSpec {
     parse,
 };
 
-/// Parses a configuration piece: the tree (in [`Parsed::config`]), its facts and problems, and
+/// Parses a configuration piece: its facts and problems (read from its tree, see [`tree`]), and
 /// the lines that are not configuration.
 pub fn parse(cx: &ParseContext<'_>) -> Parsed {
-    // `grep -H`/`grep -rn` output: read the lines with their `PATH:` prefixes blanked out (so
-    // spans still point into the paste), and give each fact the path of its line.
     let grep_paths = grep_paths(cx.text);
-    let masked;
-    let text = match &grep_paths {
-        Some(paths) => {
-            masked = mask_prefixes(cx.text, paths);
-            masked.as_str()
-        }
-        // A unified diff of a configuration: both sides are read as configuration (what was
-        // removed may be what broke it, what was added may be what breaks it now).
-        None if is_diff(cx.text) => {
-            masked = mask_diff(cx.text);
-            masked.as_str()
-        }
-        None => cx.text,
-    };
-    let out = parser::parse_config(text, cx.base, cx.file);
-    let mut facts = facts_of_file(&out.config);
+    let out = parse_tree(cx, grep_paths.as_deref());
+    let mut facts = Vec::with_capacity(extract::fact_bound(&out.config.directives) + out.problems.len());
+    // The walk consumes the tree: the tree and the facts are not held in full together.
+    push_facts_of_file(out.config, &mut facts);
     if let Some(paths) = &grep_paths {
         for fact in &mut facts {
             let offset = fact.span.start.saturating_sub(cx.base);
@@ -72,12 +58,43 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
         span,
         fact: Fact::ConfigProblem(ConfigProblem { message }),
     }));
-    facts.sort_by_key(|f| f.span.start);
+    // The walk gives the facts in document order: only problems need sorting into place (and a
+    // sort allocates).
+    if !facts.is_sorted_by_key(|f| f.span.start) {
+        facts.sort_by_key(|f| f.span.start);
+    }
     Parsed {
         facts,
         unread: unread_lines(cx, &out.unread),
-        config: Some(out.config),
     }
+}
+
+/// The syntax tree of a configuration piece (what [`parse`] reads its facts from), with its
+/// problems and the spans of text that is not configuration. `grep` prefixes and diff markers
+/// are read as blanks, so spans still point into the paste.
+pub fn tree(cx: &ParseContext<'_>) -> parser::ParseOutput {
+    parse_tree(cx, grep_paths(cx.text).as_deref())
+}
+
+/// [`tree`], with the piece's grep prefixes when it is `grep` output.
+fn parse_tree(cx: &ParseContext<'_>, grep_paths: Option<&[GrepPrefix<'_>]>) -> parser::ParseOutput {
+    // `grep -H`/`grep -rn` output: read the lines with their `PATH:` prefixes blanked out (so
+    // spans still point into the paste); `parse` gives each fact the path of its line.
+    let masked;
+    let text = match grep_paths {
+        Some(paths) => {
+            masked = mask_prefixes(cx.text, paths);
+            masked.as_str()
+        }
+        // A unified diff of a configuration: both sides are read as configuration (what was
+        // removed may be what broke it, what was added may be what breaks it now).
+        None if is_diff(cx.text) => {
+            masked = mask_diff(cx.text);
+            masked.as_str()
+        }
+        None => cx.text,
+    };
+    parser::parse_config(text, cx.base, cx.file)
 }
 
 /// A `PATH:` or `PATH:LINE:` prefix grep put before a line.
@@ -585,7 +602,7 @@ mod tests {
         assert_eq!(parsed.facts[3].span.text(&padded), "listen 80");
         assert_eq!(parsed.unread.len(), 1);
         assert_eq!(parsed.unread[0].text(&padded), "Here is my site config");
-        assert_eq!(parsed.config.unwrap().directives.len(), 1);
+        assert_eq!(tree(&cx).config.directives.len(), 1);
     }
 
     #[test]
@@ -600,7 +617,7 @@ mod tests {
                     file: piece.file.as_deref(),
                     ..ParseContext::new(piece.span.text(text), piece.span.start)
                 };
-                parse(&cx).config.unwrap()
+                tree(&cx).config
             })
             .collect();
         assert_eq!(configs.len(), 7);
@@ -620,7 +637,7 @@ mod tests {
                 "http"
             ]
         );
-        let facts = facts_of_joined(&joined);
+        let facts = facts_of_joined(joined);
         let target = facts
             .iter()
             .find_map(|(_, f)| match &f.fact {
@@ -716,9 +733,9 @@ mod tests {
                     );
                 }
             }
-            let config = parse(&cx).config.unwrap();
+            let config = tree(&cx).config;
             let joined = join(&[&config, &config]);
-            facts_of_joined(&joined);
+            facts_of_joined(joined);
         }
     }
 

@@ -37,11 +37,10 @@ pub struct ParseOutput {
 /// Blocks whose children are data rather than directives.
 const LITERAL_BLOCKS: &[&str] = &["map", "geo", "types", "split_clients", "charset_map", "match"];
 
-/// A directive being read.
+/// A directive being read (its arguments are in [`Parser::args`]).
 struct Statement {
     name: String,
     name_span: Span,
-    args: Vec<String>,
     start: usize,
     end: usize,
     first_line_start: usize,
@@ -64,15 +63,21 @@ struct Frame {
     anonymous_depth: usize,
     directive: Directive,
     header_end: usize,
-    children: Vec<Directive>,
+    /// Where the block's children start in [`Parser::pending`].
+    children_start: usize,
     mode: FrameMode,
     literal: bool,
 }
 
 struct Parser {
-    root: Vec<Directive>,
+    /// Directives read whose block is still open (and the top-level ones): the children of every
+    /// open frame, one after the other. A closing block takes its own, in a vector of their exact
+    /// size, so the tree carries no growth slack.
+    pending: Vec<Directive>,
     stack: Vec<Frame>,
     statement: Option<Statement>,
+    /// The arguments of the statement being read (one buffer reused for every directive).
+    args: Vec<String>,
     problems: Vec<(Span, String)>,
     unread: Vec<Span>,
     stored_depth: usize,
@@ -85,9 +90,10 @@ struct Parser {
 pub fn parse_config(text: &str, base: usize, file: Option<&str>) -> ParseOutput {
     let mut lexer = Lexer::new(text, base);
     let mut parser = Parser {
-        root: Vec::new(),
+        pending: Vec::new(),
         stack: Vec::new(),
         statement: None,
+        args: Vec::new(),
         problems: Vec::new(),
         unread: Vec::new(),
         stored_depth: 0,
@@ -115,7 +121,7 @@ pub fn parse_config(text: &str, base: usize, file: Option<&str>) -> ParseOutput 
     ParseOutput {
         config: ConfigFile {
             file: file.map(str::to_string),
-            directives: parser.root,
+            directives: parser.pending.drain(..).collect(),
         },
         problems,
         unread: parser.unread,
@@ -160,11 +166,9 @@ impl Parser {
         self.stack.last().is_some_and(|f| f.literal)
     }
 
-    fn children_mut(&mut self) -> &mut Vec<Directive> {
-        match self.stack.last_mut() {
-            Some(frame) => &mut frame.children,
-            None => &mut self.root,
-        }
+    /// The arguments read for the current statement, in a vector of their exact size.
+    fn take_args(&mut self) -> Vec<String> {
+        self.args.drain(..).collect()
     }
 
     fn word(&mut self, token: Token) {
@@ -185,7 +189,7 @@ impl Parser {
         }
         match &mut self.statement {
             Some(statement) => {
-                statement.args.push(token.text);
+                self.args.push(token.text);
                 statement.end = token.span.end;
             }
             None if is_placeholder(&token) => {}
@@ -193,7 +197,6 @@ impl Parser {
                 self.statement = Some(Statement {
                     name: token.text,
                     name_span: token.span,
-                    args: Vec::new(),
                     start: token.span.start,
                     end: token.span.end,
                     first_line_start: token.line_start,
@@ -211,6 +214,7 @@ impl Parser {
         };
         let span = Span::new(statement.start, statement.end);
         if !self.in_literal_block() && !is_plausible_name(&statement.name) {
+            self.args.clear();
             self.unread.push(span);
             return;
         }
@@ -218,16 +222,16 @@ impl Parser {
             span,
             format!("directive \"{}\" is not terminated by \";\"", statement.name),
         );
-        let directive = simple_directive(statement, span);
-        self.children_mut().push(directive);
+        let args = self.take_args();
+        self.pending.push(simple_directive(statement, args, span));
     }
 
     fn semicolon(&mut self, token: &Token) {
         match self.statement.take() {
             Some(statement) => {
                 let span = Span::new(statement.start, token.span.end);
-                let directive = simple_directive(statement, span);
-                self.children_mut().push(directive);
+                let args = self.take_args();
+                self.pending.push(simple_directive(statement, args, span));
             }
             None => self.report(token.span, "unexpected \";\"".into()),
         }
@@ -248,7 +252,7 @@ impl Parser {
             span: Span::new(statement.start, token.span.end),
             name_span: statement.name_span,
             name: statement.name,
-            args: statement.args,
+            args: self.take_args(),
             block: Some(Vec::new()),
             opaque: None,
         };
@@ -265,7 +269,7 @@ impl Parser {
                     directive.span = directive.span.join(body);
                 }
             }
-            self.children_mut().push(directive);
+            self.pending.push(directive);
             return;
         }
         let mode = if self.stored_depth >= MAX_DEPTH {
@@ -291,7 +295,7 @@ impl Parser {
             anonymous_depth: 1,
             directive,
             header_end,
-            children: Vec::new(),
+            children_start: self.pending.len(),
             mode,
             literal,
         });
@@ -317,7 +321,7 @@ impl Parser {
         };
         let Frame {
             mut directive,
-            children,
+            children_start,
             mode,
             ..
         } = frame;
@@ -325,15 +329,14 @@ impl Parser {
             FrameMode::Normal => {
                 self.stored_depth -= 1;
                 directive.span = Span::new(directive.span.start, end);
-                directive.block = Some(children);
-                self.children_mut().push(directive);
+                directive.block = Some(self.pending.drain(children_start..).collect());
+                self.pending.push(directive);
             }
-            FrameMode::Anonymous => self.children_mut().extend(children),
+            // The children stay where they are: the parent's.
+            FrameMode::Anonymous => {}
             FrameMode::Flattened => {
                 directive.span = Span::new(directive.span.start, end);
-                let parent = self.children_mut();
-                parent.push(directive);
-                parent.extend(children);
+                self.pending.insert(children_start, directive);
             }
         }
     }
@@ -344,7 +347,9 @@ impl Parser {
         }
         while let Some(frame) = self.stack.last() {
             let header = Span::new(frame.directive.span.start, frame.header_end);
-            let end = frame.children.last().map_or(frame.header_end, |c| c.span.end);
+            let end = self.pending[frame.children_start..]
+                .last()
+                .map_or(frame.header_end, |c| c.span.end);
             if frame.mode != FrameMode::Anonymous {
                 self.report(header, "unexpected end of file, expecting \"}\"".into());
             }
@@ -353,10 +358,10 @@ impl Parser {
     }
 }
 
-fn simple_directive(statement: Statement, span: Span) -> Directive {
+fn simple_directive(statement: Statement, args: Vec<String>, span: Span) -> Directive {
     Directive {
         name: statement.name,
-        args: statement.args,
+        args,
         block: None,
         span,
         name_span: statement.name_span,
