@@ -93,6 +93,36 @@ pub fn lines(text: &str, base: usize) -> impl Iterator<Item = Line<'_>> + '_ {
     })
 }
 
+/// `text` without leading whitespace, as [`str::trim_start`] (Unicode whitespace) but deciding
+/// ASCII bytes without decoding them: most lines start with ASCII.
+pub fn trim_start(text: &str) -> &str {
+    let ascii = text.trim_ascii_start();
+    match ascii.as_bytes().first() {
+        Some(&b) if b >= 0x80 || b == b'\x0B' => ascii.trim_start(),
+        _ => ascii,
+    }
+}
+
+/// `text` without trailing whitespace, as [`str::trim_end`], deciding ASCII bytes directly.
+pub fn trim_end(text: &str) -> &str {
+    let ascii = text.trim_ascii_end();
+    match ascii.as_bytes().last() {
+        Some(&b) if b >= 0x80 || b == b'\x0B' => ascii.trim_end(),
+        _ => ascii,
+    }
+}
+
+/// `text` without leading and trailing whitespace, as [`str::trim`], deciding ASCII bytes
+/// directly.
+pub fn trim(text: &str) -> &str {
+    trim_end(trim_start(text))
+}
+
+/// True when `text` is empty or only whitespace.
+pub fn is_blank(text: &str) -> bool {
+    trim_start(text).is_empty()
+}
+
 /// Maps byte offsets of one text to 1-based line numbers.
 #[derive(Clone, Debug, Default)]
 pub struct LineIndex {
@@ -160,6 +190,26 @@ mod tests {
         assert_eq!(idx.line_of(9), 3);
         assert_eq!(idx.line_span(text, 2).text(text), "two");
         assert_eq!(idx.line_count(Span::new(0, 7)), 2);
+    }
+
+    #[test]
+    fn trims_as_the_standard_library_does() {
+        let samples = [
+            "",
+            "   ",
+            "  a b  ",
+            "\t\x0B\x0C\r\n x \x0B",
+            "\u{a0}\u{2003} nbsp \u{3000}",
+            " \u{a0}x\u{a0} ",
+            "é",
+            " \x0Bé\u{85}",
+        ];
+        for s in samples {
+            assert_eq!(trim_start(s), s.trim_start(), "{s:?}");
+            assert_eq!(trim_end(s), s.trim_end(), "{s:?}");
+            assert_eq!(trim(s), s.trim(), "{s:?}");
+            assert_eq!(is_blank(s), s.trim().is_empty(), "{s:?}");
+        }
     }
 
     #[test]

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::kind::Kind;
 use crate::parse::registry::{KindSpec, SPECS, embeds};
 use crate::paste::Paste;
-use crate::span::{Line, Span, lines};
+use crate::span::{Line, Span, is_blank, lines, trim, trim_end};
 
 /// One artifact found in a paste.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -287,14 +287,14 @@ fn boundary(line: Line<'_>) -> Option<Segment> {
 
 /// `# configuration file /etc/nginx/nginx.conf:` → the path.
 fn config_file_header(line: &str) -> Option<&str> {
-    let rest = line.trim().strip_prefix("# configuration file ")?;
+    let rest = trim(line).strip_prefix("# configuration file ")?;
     let path = rest.strip_suffix(':').unwrap_or(rest).trim();
     (!path.is_empty() && !path.contains(' ')).then_some(path)
 }
 
 /// `==> /var/log/nginx/error.log <==` (the header `tail` prints for several files) → the path.
 fn tail_header(line: &str) -> Option<&str> {
-    let path = line.trim().strip_prefix("==> ")?.strip_suffix(" <==")?.trim();
+    let path = trim(line).strip_prefix("==> ")?.strip_suffix(" <==")?.trim();
     (!path.is_empty()).then_some(path)
 }
 
@@ -388,7 +388,7 @@ const KNOWN_PROGRAMS: &[&str] = &[
 
 /// If `line` is a shell prompt, the command after it (`Some(None)` for a bare prompt).
 fn prompt_command(line: &str) -> Option<Option<String>> {
-    let t = line.trim_end();
+    let t = trim_end(line);
     // `[root@host ~]# cmd` / `[user@host dir]$ cmd`
     if let Some(rest) = t.strip_prefix('[')
         && let Some(close) = rest.find(']')
@@ -399,30 +399,27 @@ fn prompt_command(line: &str) -> Option<Option<String>> {
             return Some(non_empty(cmd));
         }
     }
-    // `user@host:~$ cmd` / `user@host:/etc/nginx# cmd` / `root@host# cmd`
-    if let Some(at) = t.find('@') {
-        let head = &t[..at];
-        if !head.is_empty()
-            && !head.contains(' ')
-            && head
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b'.')
-        {
-            let rest = &t[at + 1..];
-            if let Some(i) = rest.find(['$', '#']) {
-                let host_dir = &rest[..i];
-                // cPanel's `root@host [~]# cmd` puts the directory in brackets after a space.
-                let bracketed_dir = host_dir
-                    .split_once(" [")
-                    .is_some_and(|(host, dir)| !host.contains(' ') && dir.ends_with(']'));
-                if !host_dir.is_empty() && !host_dir.contains(' ')
-                    || host_dir.contains(':') && !host_dir.trim_end().contains("  ")
-                    || bracketed_dir
-                {
-                    let cmd = &rest[i + 1..];
-                    if cmd.is_empty() || cmd.starts_with(' ') {
-                        return Some(non_empty(cmd));
-                    }
+    // `user@host:~$ cmd` / `user@host:/etc/nginx# cmd` / `root@host# cmd`: a user name (letters,
+    // digits, `_ - .`) then `@` at the start of the line.
+    let at = t
+        .bytes()
+        .position(|b| !(b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b'.'))
+        .unwrap_or(t.len());
+    if at > 0 && t.as_bytes().get(at) == Some(&b'@') {
+        let rest = &t[at + 1..];
+        if let Some(i) = rest.find(['$', '#']) {
+            let host_dir = &rest[..i];
+            // cPanel's `root@host [~]# cmd` puts the directory in brackets after a space.
+            let bracketed_dir = host_dir
+                .split_once(" [")
+                .is_some_and(|(host, dir)| !host.contains(' ') && dir.ends_with(']'));
+            if !host_dir.is_empty() && !host_dir.contains(' ')
+                || host_dir.contains(':') && !host_dir.trim_end().contains("  ")
+                || bracketed_dir
+            {
+                let cmd = &rest[i + 1..];
+                if cmd.is_empty() || cmd.starts_with(' ') {
+                    return Some(non_empty(cmd));
                 }
             }
         }
@@ -559,36 +556,36 @@ pub fn file_hint_kind(path: &str) -> Option<Kind> {
 }
 
 /// Cuts a segment into runs of consistent content (see the module doc).
+///
+/// A run is cut before a line that is strong evidence of another kind than the run's (outside
+/// an open `{` block), and after a blank line unless the line is strong evidence of the run's
+/// own kind. A line's strong kind is the first spec in precedence order whose line recogniser
+/// claims it; only as much of it is computed as the cut needs (see [`run_break`]).
 fn content_runs(text: &str, segment: Span) -> Vec<Span> {
-    let seg_text = segment.text(text);
-    let all: Vec<Line<'_>> = lines(seg_text, segment.start).collect();
     let mut runs: Vec<Span> = Vec::new();
-    let mut current: Option<(Span, Option<Kind>)> = None;
+    // The run being built and the index in `SPECS` of its kind (the first strong line's).
+    let mut current: Option<(Span, Option<usize>)> = None;
     let mut depth: i64 = 0;
     let mut after_blank = false;
-    for line in &all {
-        if line.text.trim().is_empty() {
+    for line in lines(segment.text(text), segment.start) {
+        if is_blank(line.text) {
             after_blank = true;
             continue;
         }
-        let strong = strong_line_kind(line.text);
-        let cut = match &current {
-            None => false,
-            Some((_, run_kind)) => {
-                let kind_changes = match (strong, run_kind) {
-                    (Some(k), Some(rk)) => k != *rk,
-                    (Some(_), None) => true,
-                    (None, _) => false,
-                };
-                (kind_changes && depth <= 0) || (after_blank && depth <= 0 && strong != *run_kind)
-            }
-        };
-        if cut && let Some((span, _)) = current.take() {
-            runs.push(span);
-        }
         current = Some(match current.take() {
-            None => (line.span, strong),
-            Some((span, kind)) => (span.join(line.span), kind.or(strong)),
+            None => (line.span, strong_line_spec(line.text, 0..SPECS.len())),
+            // Inside a block nothing cuts; the run only needs a kind if it has none yet.
+            Some((span, run_kind)) if depth > 0 => (
+                span.join(line.span),
+                run_kind.or_else(|| strong_line_spec(line.text, 0..SPECS.len())),
+            ),
+            Some((span, run_kind)) => match run_break(line.text, run_kind, after_blank) {
+                None => (span.join(line.span), run_kind),
+                Some(opened) => {
+                    runs.push(span);
+                    (line.span, opened)
+                }
+            },
         });
         depth += brace_delta(line.text);
         after_blank = false;
@@ -599,24 +596,46 @@ fn content_runs(text: &str, segment: Span) -> Vec<Span> {
     runs
 }
 
+/// Whether `line` (outside any open block) cuts a run whose kind is `SPECS[run_kind]`: `None`
+/// when it continues the run, else `Some` of the kind of the run it opens (its strong kind).
+///
+/// The cut happens when the line's strong kind is another kind than the run's, or, after a
+/// blank line, when it is not the run's kind. The specs before the run's kind are asked first
+/// (precedence), then the run's kind: when it claims the line, the later specs need not be
+/// asked (a log's lines cost the few recognisers ahead of it and its own).
+fn run_break(line: &str, run_kind: Option<usize>, after_blank: bool) -> Option<Option<usize>> {
+    let Some(own) = run_kind else {
+        return strong_line_spec(line, 0..SPECS.len()).map(Some);
+    };
+    if let Some(earlier) = strong_line_spec(line, 0..own) {
+        return Some(Some(earlier));
+    }
+    if SPECS[own].line.is_some_and(|f| f(line)) {
+        return None;
+    }
+    let later = strong_line_spec(line, own + 1..SPECS.len());
+    (after_blank || later.is_some()).then_some(later)
+}
+
 /// `{` minus `}` on a line, outside comments and quotes (enough to keep config blocks whole).
+/// Read by bytes: every byte that matters is ASCII, and no byte of a multi-byte character is.
 fn brace_delta(line: &str) -> i64 {
     let mut delta = 0;
-    let mut quote: Option<char> = None;
+    let mut quote: Option<u8> = None;
     let mut escaped = false;
-    for c in line.chars() {
+    for c in line.bytes() {
         if escaped {
             escaped = false;
             continue;
         }
         match (quote, c) {
-            (_, '\\') => escaped = true,
+            (_, b'\\') => escaped = true,
             (Some(q), c) if c == q => quote = None,
             (Some(_), _) => {}
-            (None, '"' | '\'') => quote = Some(c),
-            (None, '#') => break,
-            (None, '{') => delta += 1,
-            (None, '}') => delta -= 1,
+            (None, b'"' | b'\'') => quote = Some(c),
+            (None, b'#') => break,
+            (None, b'{') => delta += 1,
+            (None, b'}') => delta -= 1,
             _ => {}
         }
     }
@@ -625,7 +644,16 @@ fn brace_delta(line: &str) -> i64 {
 
 /// The kind a single line is strong evidence of.
 fn strong_line_kind(line: &str) -> Option<Kind> {
-    SPECS.iter().find(|s| s.line.is_some_and(|f| f(line))).map(|s| s.kind)
+    strong_line_spec(line, 0..SPECS.len()).map(|i| SPECS[i].kind)
+}
+
+/// The index of the first spec among `SPECS[range]` whose line recogniser claims `line`.
+fn strong_line_spec(line: &str, range: std::ops::Range<usize>) -> Option<usize> {
+    let start = range.start;
+    SPECS[range]
+        .iter()
+        .position(|s| s.line.is_some_and(|f| f(line)))
+        .map(|i| start + i)
 }
 
 /// The strong kind shared by most recognised lines of a block.

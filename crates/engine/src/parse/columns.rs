@@ -17,40 +17,51 @@ pub struct Token<'a> {
 /// token N" keeps its inner spaces).
 pub fn tokens(line: &str) -> Vec<Token<'_>> {
     let mut out = Vec::with_capacity(16);
+    out.extend(token_iter(line));
+    out
+}
+
+/// The tokens of `line` one by one, without allocating: row readers look at the first few to
+/// reject a line before splitting all of it.
+pub fn token_iter(line: &str) -> impl Iterator<Item = Token<'_>> + '_ {
     let bytes = line.as_bytes();
-    let mut start: Option<usize> = None;
     let mut i = 0;
-    // Bytes, not chars: ASCII is decided on the byte (most lines are ASCII); a non-ASCII char is
-    // decoded only to ask whether it is Unicode whitespace.
-    while i < bytes.len() {
-        let b = bytes[i];
-        let (white, width) = if b < 0x80 {
-            (matches!(b, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r'), 1)
-        } else {
-            match line.get(i..).and_then(|rest| rest.chars().next()) {
-                Some(c) => (c.is_whitespace(), c.len_utf8()),
-                None => (false, 1),
+    std::iter::from_fn(move || {
+        let mut start: Option<usize> = None;
+        // Bytes, not chars: ASCII is decided on the byte (most lines are ASCII); a non-ASCII
+        // char is decoded only to ask whether it is Unicode whitespace.
+        while i < bytes.len() {
+            let b = bytes[i];
+            let (white, width) = if b < 0x80 {
+                (matches!(b, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r'), 1)
+            } else {
+                match line.get(i..).and_then(|rest| rest.chars().next()) {
+                    Some(c) => (c.is_whitespace(), c.len_utf8()),
+                    None => (false, 1),
+                }
+            };
+            if white {
+                if let Some(s) = start {
+                    return Some(Token {
+                        start: s,
+                        text: line.get(s..i).unwrap_or(""),
+                    });
+                }
+            } else if start.is_none() {
+                start = Some(i);
             }
-        };
-        if white {
-            if let Some(s) = start.take() {
-                out.push(Token {
-                    start: s,
-                    text: line.get(s..i).unwrap_or(""),
-                });
-            }
-        } else if start.is_none() {
-            start = Some(i);
+            i += width;
         }
-        i += width;
-    }
-    if let Some(s) = start {
-        out.push(Token {
+        start.map(|s| Token {
             start: s,
             text: line.get(s..).unwrap_or(""),
-        });
-    }
-    out
+        })
+    })
+}
+
+/// The text of token `index` of `line`, if there is one.
+pub fn nth_token(line: &str, index: usize) -> Option<&str> {
+    token_iter(line).nth(index).map(|t| t.text)
 }
 
 /// The text of `line` from token `index` to the end, trimmed; "" when there is no such token.

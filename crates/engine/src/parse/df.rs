@@ -55,6 +55,10 @@ fn is_size(text: &str) -> bool {
 
 /// Reads a row; `filesystem` may be empty for the second half of a wrapped row.
 fn row(line: &str) -> Option<DiskUsage> {
+    // The use column is a percentage.
+    if !line.contains('%') {
+        return None;
+    }
     let toks = tokens(line);
     let wrapped = line.starts_with([' ', '\t']);
     let start = if wrapped { 0 } else { 1 };

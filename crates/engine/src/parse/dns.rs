@@ -175,14 +175,22 @@ pub fn parse_record(t: &str) -> Option<(String, String, String)> {
     if t.starts_with(';') {
         return None;
     }
+    // The class is the second or third word: checked before the line is split any further.
+    let mut head = t.split_whitespace();
+    let (_, second, third) = (head.next()?, head.next()?, head.next());
+    let class = if second.bytes().all(|b| b.is_ascii_digit()) {
+        third?
+    } else {
+        second
+    };
+    if !is_class(class) {
+        return None;
+    }
     let words: Vec<&str> = t.split_whitespace().collect();
     let name = *words.first()?;
     let mut i = 1;
     if words.get(1).is_some_and(|w| w.bytes().all(|b| b.is_ascii_digit())) {
         i = 2;
-    }
-    if !is_class(words.get(i)?) {
-        return None;
     }
     let rtype = *words.get(i + 1)?;
     if !is_type(rtype) {

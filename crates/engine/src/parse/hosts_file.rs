@@ -50,11 +50,19 @@ pub const GETENT_HOSTS_SPEC: KindSpec = KindSpec {
 /// One `ADDRESS NAME...` line (comment removed): the address and its names. `None` for lines
 /// that are not of that shape.
 pub fn hosts_line(line: &str) -> Option<(&str, Vec<&str>)> {
+    // The address comes first: a line that does not start with one is rejected before the rest
+    // of it is split.
+    let address = line.split_whitespace().next()?;
+    let address = address.split('#').next().unwrap_or(address);
+    let bare = address.split('%').next().unwrap_or(address);
+    if bare.parse::<std::net::IpAddr>().is_err() {
+        return None;
+    }
     let content = line.split('#').next().unwrap_or(line);
     let mut words = content.split_whitespace();
     let address = words.next()?;
-    let bare = address.split('%').next().unwrap_or(address);
-    if bare.parse::<std::net::IpAddr>().is_err() {
+    // Fails at the first word that is not a host name, before anything is collected.
+    if !words.clone().all(is_hostname) {
         return None;
     }
     let names: Vec<&str> = words.collect();

@@ -82,6 +82,9 @@ fn chain_header(t: &str) -> Option<(&str, Option<&str>)> {
 
 /// ` pkts bytes target prot opt in out source destination` and its shorter forms.
 fn is_column_header(t: &str) -> bool {
+    if !t.contains("destination") {
+        return false;
+    }
     let w: Vec<&str> = t.split_whitespace().collect();
     w.contains(&"target") && w.contains(&"prot") && w.contains(&"source") && w.contains(&"destination")
 }

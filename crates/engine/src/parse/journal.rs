@@ -125,16 +125,21 @@ pub fn parse_syslog_line(text: &str) -> Option<SyslogLine<'_>> {
 
 /// Splits the timestamp off a line: returns it and the text after it.
 fn split_timestamp(t: &str) -> Option<(&str, &str)> {
-    let words: Vec<(usize, &str)> = t
-        .split(' ')
-        .scan(0usize, |pos, w| {
-            let start = *pos;
-            *pos += w.len() + 1;
-            Some((start, w))
-        })
-        .filter(|(_, w)| !w.is_empty())
-        .take(4)
-        .collect();
+    // The first four words and where they start, without allocating.
+    let mut words = [(0usize, ""); 4];
+    let mut count = 0;
+    let mut pos = 0usize;
+    for w in t.split(' ') {
+        if !w.is_empty() {
+            words[count] = (pos, w);
+            count += 1;
+            if count == words.len() {
+                break;
+            }
+        }
+        pos += w.len() + 1;
+    }
+    let words = &words[..count];
     let first = words.first()?.1;
     let end_of = |i: usize| words.get(i).map(|(s, w)| s + w.len());
     let cut = |end: usize| Some((t.get(..end)?, t.get(end..)?));

@@ -8,7 +8,9 @@
 
 use crate::facts::{Fact, FactAt, FileEntry};
 use crate::kind::Kind;
-use crate::parse::columns::{Token, command_of, has_flag, is_digits, is_elision, is_pager_line, rest_from, tokens};
+use crate::parse::columns::{
+    Token, command_of, has_flag, is_digits, is_elision, is_pager_line, rest_from, token_iter, tokens,
+};
 use crate::parse::registry::{KindSpec, share_of_lines};
 use crate::parse::{ParseContext, Parsed};
 use crate::span::{Span, lines};
@@ -92,6 +94,10 @@ fn is_time_or_year(token: &str) -> bool {
 
 /// Reads one `ls -l` row.
 fn ls_row(line: &str) -> Option<Row> {
+    // The mode is among the first three tokens.
+    if !token_iter(line).take(3).any(|t| mode_of(t.text).is_some()) {
+        return None;
+    }
     let toks = tokens(line);
     // `ls -i` / `ls -s` put an inode or block count before the mode.
     let mode_at = (0..toks.len().min(3)).find(|&i| mode_of(toks[i].text).is_some())?;

@@ -5,7 +5,7 @@
 
 use crate::facts::Listener;
 use crate::kind::Kind;
-use crate::parse::columns::{is_digits, rest_from, tokens};
+use crate::parse::columns::{is_digits, nth_token, rest_from, tokens};
 use crate::parse::registry::KindSpec;
 use crate::parse::sockets::{endpoint_of, parse_table, table_score};
 use crate::parse::{ParseContext, Parsed};
@@ -35,6 +35,9 @@ fn is_framing(text: &str) -> bool {
 
 /// Reads one socket row.
 pub fn parse_row(line: &str) -> Option<Listener> {
+    if !nth_token(line, 1).is_some_and(is_digits) {
+        return None;
+    }
     let toks = tokens(line);
     let command = toks.first()?.text;
     let pid: u32 = toks.get(1).filter(|t| is_digits(t.text))?.text.parse().ok()?;

@@ -4,7 +4,7 @@
 
 use crate::facts::{Endpoint, Listener};
 use crate::kind::Kind;
-use crate::parse::columns::{Token, is_digits, rest_from, tokens};
+use crate::parse::columns::{Token, is_digits, nth_token, rest_from, tokens};
 use crate::parse::registry::KindSpec;
 use crate::parse::sockets::{endpoint_of, parse_table, table_score};
 use crate::parse::{ParseContext, Parsed};
@@ -94,6 +94,10 @@ fn pid_program(text: &str) -> (Option<u32>, Option<String>) {
 
 /// Reads one row of either table.
 pub fn parse_row(line: &str) -> Option<Listener> {
+    let first = nth_token(line, 0)?;
+    if first != "unix" && !PROTOS.contains(&first) {
+        return None;
+    }
     let toks = tokens(line);
     let proto = toks.first()?.text;
     if proto == "unix" {

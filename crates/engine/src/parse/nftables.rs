@@ -40,6 +40,14 @@ pub fn is_strong_line(line: &str) -> bool {
     if t.starts_with("type ") && t.contains(" hook ") && t.contains(" priority ") {
         return true;
     }
+    // A rule ends with a verdict or its handle: checked before the words are collected.
+    if !t
+        .split_whitespace()
+        .next_back()
+        .is_some_and(|l| is_verdict(l) || l.starts_with("handle"))
+    {
+        return false;
+    }
     let w: Vec<&str> = t.split_whitespace().collect();
     let selector = w.windows(2).any(|p| {
         matches!(

@@ -37,6 +37,9 @@ fn block_score(lines: &[&str]) -> f32 {
 }
 
 /// Programs that are nginx (the binary's name, or an init script named after it).
+/// The length of the longest name [`is_nginx_program`] knows.
+const LONGEST_PROGRAM: usize = "freenginx".len();
+
 pub(crate) fn is_nginx_program(program: &str) -> bool {
     matches!(
         program,
@@ -86,8 +89,10 @@ enum Verdict {
 /// The `nginx: ` (or `openresty: `, `angie: `...) prefix, and the rest of the line.
 fn strip_program(line: &str) -> Option<&str> {
     let t = line.trim();
-    let (program, rest) = t.split_once(": ")?;
-    is_nginx_program(program).then_some(rest)
+    // The program's name is short: its `: ` is looked for only where it can be.
+    let head = t.get(..t.len().min(LONGEST_PROGRAM + 2)).unwrap_or(t);
+    let colon = head.find(": ")?;
+    is_nginx_program(&t[..colon]).then(|| &t[colon + 2..])
 }
 
 /// Reads a verdict line: the verdict and the tested file (empty when the line names none).

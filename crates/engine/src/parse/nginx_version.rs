@@ -35,7 +35,9 @@ enum BuildLine<'a> {
 
 fn build_line(line: &str) -> Option<BuildLine<'_>> {
     let t = line.trim();
-    if let Some((program, rest)) = t.split_once(" version: ")
+    // `nginx version: ...`: the program is the first word (it has no space).
+    if let Some((program, rest)) = t.split_once(' ')
+        && let Some(rest) = rest.strip_prefix("version: ")
         && is_nginx_program(&program.to_ascii_lowercase())
     {
         let (name_version, flavour) = match rest.split_once(' ') {

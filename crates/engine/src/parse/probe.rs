@@ -80,7 +80,7 @@ fn read(text: &str) -> Option<Line> {
     }
     if let Some(stats) = t
         .strip_suffix(" packet loss")
-        .or_else(|| t.split(" packet loss").next().filter(|_| t.contains(" packet loss")))
+        .or_else(|| t.find(" packet loss").map(|i| &t[..i]))
     {
         let received = stats
             .split(", ")
@@ -111,15 +111,20 @@ fn read(text: &str) -> Option<Line> {
         return Some(Line::Known);
     }
     // ip neigh: `192.168.10.31 dev ens18 FAILED`, `10.0.0.5 dev eth0 lladdr 52:54:00:12:34:56 REACHABLE`
-    let words: Vec<&str> = t.split_whitespace().collect();
-    if words.len() >= 4 && words[1] == "dev" && words[0].parse::<std::net::IpAddr>().is_ok() {
-        let state = words.last().copied().unwrap_or("");
+    // Only the first two words are needed to reject most lines: no split of the whole line.
+    let mut head = t.split_whitespace();
+    let (first, second) = (head.next(), head.next());
+    if second == Some("dev")
+        && let Some(address) = first.filter(|w| w.parse::<std::net::IpAddr>().is_ok())
+        && t.split_whitespace().nth(3).is_some()
+    {
+        let state = t.split_whitespace().next_back().unwrap_or("");
         let value = match state {
             "FAILED" | "INCOMPLETE" => "unreachable",
             "REACHABLE" | "STALE" | "DELAY" | "PROBE" | "PERMANENT" | "NOARP" => "reachable",
             _ => return Some(Line::Known),
         };
-        return outcome("ip-neigh", Some(words[0]), None, value);
+        return outcome("ip-neigh", Some(address), None, value);
     }
     // nc -zv / ncat
     if let Some(rest) = t.strip_prefix("Connection to ")
@@ -150,7 +155,7 @@ fn read(text: &str) -> Option<Line> {
     }
     // telnet
     // `Connected to 10.0.0.12.` (one host, a final period), not prose.
-    if t.starts_with("Connected to ") && t.ends_with('.') && words.len() == 3 {
+    if t.starts_with("Connected to ") && t.ends_with('.') && t.split_whitespace().count() == 3 {
         return outcome("telnet", None, None, "reachable");
     }
     if t.starts_with("Escape character is '^]'") {
@@ -166,10 +171,10 @@ fn read(text: &str) -> Option<Line> {
         return outcome("telnet", None, None, "unknown-host");
     }
     // traceroute hops: ` 1  gateway (10.0.0.1)  0.321 ms ...`, ` 5  * * *`
-    if let Some(first) = words.first()
+    if let Some(first) = first
         && first.parse::<u8>().is_ok()
-        && words.len() >= 2
-        && (words[1] == "*" || t.contains(" ms"))
+        && second.is_some()
+        && (second == Some("*") || t.contains(" ms"))
     {
         return Some(Line::Known);
     }

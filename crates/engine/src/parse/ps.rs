@@ -6,7 +6,7 @@
 
 use crate::facts::{Fact, FactAt, ProcessInfo};
 use crate::kind::Kind;
-use crate::parse::columns::{command_of, decimal, is_digits, is_elision, is_pager_line, rest_from, tokens};
+use crate::parse::columns::{command_of, decimal, is_digits, is_elision, is_pager_line, nth_token, rest_from, tokens};
 use crate::parse::registry::KindSpec;
 use crate::parse::{ParseContext, Parsed};
 use crate::span::lines;
@@ -65,6 +65,10 @@ impl Header {
     /// `UID PID PPID C STIME TTY TIME CMD`, `PID USER TIME COMMAND` or top's
     /// `PID USER PR NI VIRT RES SHR S %CPU %MEM TIME+ COMMAND`.
     pub fn read(line: &str) -> Option<Header> {
+        // Every column name starts with a capital or `%`.
+        if !nth_token(line, 0).is_some_and(|t| t.starts_with(|c: char| c.is_ascii_uppercase() || c == '%')) {
+            return None;
+        }
         let toks = tokens(line);
         if toks.len() < 2 || toks.len() > 30 {
             return None;
@@ -232,6 +236,10 @@ fn is_cpu_time(text: &str) -> bool {
 
 /// A `ps aux` or `ps -ef` row without its header (as `ps aux | grep nginx` prints it).
 fn headerless_row(line: &str) -> Option<ProcessInfo> {
+    // Both forms have the pid second.
+    if !nth_token(line, 1).is_some_and(is_digits) {
+        return None;
+    }
     let toks = tokens(line);
     let text = |i: usize| toks.get(i).map_or("", |t| t.text);
     // aux: USER PID %CPU %MEM VSZ RSS TTY STAT START TIME COMMAND

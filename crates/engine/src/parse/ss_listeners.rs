@@ -6,7 +6,7 @@
 
 use crate::facts::Listener;
 use crate::kind::Kind;
-use crate::parse::columns::{is_digits, rest_from, tokens};
+use crate::parse::columns::{is_digits, nth_token, rest_from, tokens};
 use crate::parse::registry::KindSpec;
 use crate::parse::sockets::{endpoint_of, parse_table, ss_users, table_score};
 use crate::parse::{ParseContext, Parsed};
@@ -74,6 +74,11 @@ fn is_header(text: &str) -> bool {
 
 /// Reads one `ss` row.
 pub fn parse_row(line: &str) -> Option<Listener> {
+    // A row starts with its netid or its state.
+    let first = nth_token(line, 0)?;
+    if !NETIDS.contains(&first) && !STATES.contains(&first) {
+        return None;
+    }
     let toks = tokens(line);
     let mut i = 0;
     let netid = toks

@@ -3,7 +3,7 @@
 
 use crate::facts::{Fact, FactAt, SocketSummary};
 use crate::kind::Kind;
-use crate::parse::columns::{is_digits, is_elision, is_pager_line, tokens};
+use crate::parse::columns::{is_digits, is_elision, is_pager_line, nth_token, tokens};
 use crate::parse::registry::{KindSpec, share_of_lines};
 use crate::parse::{ParseContext, Parsed};
 use crate::span::{Span, lines};
@@ -40,6 +40,9 @@ fn is_summary_line(text: &str) -> bool {
     });
     if total || is_tcp_line(t) || (t.starts_with("Transport") && t.contains("Total") && t.contains("IPv6")) {
         return true;
+    }
+    if !nth_token(t, 0).is_some_and(|first| matches!(first, "RAW" | "UDP" | "TCP" | "INET" | "FRAG" | "*")) {
+        return false;
     }
     let toks = tokens(t);
     toks.len() == 4

@@ -35,7 +35,8 @@ pub fn is_strong_line(line: &str) -> bool {
         || is_table_header(t)
         || t.starts_with("Logging: on (")
         || t == "Logging: off"
-        || row(t).is_some_and(|r| r.from_anywhere)
+        // A row from anywhere names `Anywhere`: one search rejects every other line.
+        || t.contains("Anywhere") && row(t).is_some_and(|r| r.from_anywhere)
 }
 
 fn score(lines: &[&str]) -> f32 {
@@ -46,13 +47,11 @@ fn score(lines: &[&str]) -> f32 {
 }
 
 fn is_table_header(t: &str) -> bool {
-    let w: Vec<&str> = t.split_whitespace().collect();
-    w == ["To", "Action", "From"]
+    t.starts_with("To") && t.split_whitespace().eq(["To", "Action", "From"])
 }
 
 fn is_separator(t: &str) -> bool {
-    let w: Vec<&str> = t.split_whitespace().collect();
-    !w.is_empty() && w.iter().all(|x| x.bytes().all(|b| b == b'-'))
+    t.starts_with('-') && t.split_whitespace().all(|x| x.bytes().all(|b| b == b'-'))
 }
 
 /// One row of the rules table, read.

@@ -62,8 +62,15 @@ pub fn load_of(text: &str) -> Option<LoadAverage> {
 
 /// `0.52 0.58 0.59 1/123 4567`.
 fn proc_loadavg(text: &str) -> Option<LoadAverage> {
-    let words: Vec<&str> = text.split_whitespace().collect();
-    let [one, five, fifteen, running, last] = words.as_slice() else {
+    let mut words = text.split_whitespace();
+    let (Some(one), Some(five), Some(fifteen), Some(running), Some(last), None) = (
+        words.next(),
+        words.next(),
+        words.next(),
+        words.next(),
+        words.next(),
+        words.next(),
+    ) else {
         return None;
     };
     let tasks_ok = running
