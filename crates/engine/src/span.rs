@@ -135,6 +135,8 @@ impl LineIndex {
         let mut starts = vec![0];
         // `match_indices` with a char searches with memchr, a word at a time.
         starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        // Held for the whole diagnosis next to the paste: without the growth slack.
+        starts.shrink_to_fit();
         LineIndex { starts }
     }
 

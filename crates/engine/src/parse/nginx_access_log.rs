@@ -16,6 +16,8 @@
 //!
 //! Wrappers (compose, `docker logs -t`, syslog) are stripped as for the error log.
 
+use std::borrow::Cow;
+
 use regex::Regex;
 
 use crate::facts::{AccessEntry, Fact, FactAt, LogFormat};
@@ -52,10 +54,12 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
     let formats: Vec<Compiled> = cx.log_formats.iter().filter_map(compile).collect();
     let mut out = Parsed::default();
     for line in lines(cx.text, cx.base) {
-        if is_ignorable(line.text) {
+        // Unwrapped once: both readers below see the line without its wrapper.
+        let inner = wrapped::unwrap(line.text).inner;
+        if is_ignorable(inner) {
             continue;
         }
-        match read_line(line.text, &formats) {
+        match read_line(line.text, inner, &formats) {
             Some(entry) => out.facts.push(FactAt {
                 span: line.span,
                 fact: Fact::AccessEntry(Box::new(entry)),
@@ -66,9 +70,10 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
     out
 }
 
-/// Blank lines, ellipses, pager markers and `(no output)` notes.
-fn is_ignorable(text: &str) -> bool {
-    let t = wrapped::unwrap(text).inner.trim();
+/// Blank lines, ellipses, pager markers and `(no output)` notes (`inner`: the line without its
+/// wrapper).
+fn is_ignorable(inner: &str) -> bool {
+    let t = inner.trim();
     t.is_empty()
         || t.chars().all(|c| matches!(c, '.' | '…' | '-' | ' '))
         || matches!(t, "[...]" | "(...)" | "(no output)" | "(END)")
@@ -99,14 +104,15 @@ fn is_json_access(text: &str) -> bool {
     status_ok && (has(Field::Request) || has(Field::Uri) || has(Field::Time) || has(Field::UpstreamStatus))
 }
 
-/// Reads one line with the compiled formats and the built-in shapes.
-fn read_line(text: &str, formats: &[Compiled]) -> Option<AccessEntry> {
+/// Reads one line (`inner`: the line without its wrapper) with the compiled formats and the
+/// built-in shapes.
+fn read_line(text: &str, inner: &str, formats: &[Compiled]) -> Option<AccessEntry> {
     if text.trim_start().starts_with('{')
         && let Some(entry) = read_json(text, formats)
     {
         return Some(entry);
     }
-    let inner = wrapped::unwrap(text).inner.trim_end();
+    let inner = inner.trim_end();
     if inner.starts_with('{')
         && let Some(entry) = read_json(inner, formats)
     {
@@ -631,7 +637,7 @@ fn read_ingress_tail(entry: &mut AccessEntry, tail: &str) -> bool {
     let mut values = Vec::new();
     while !rest.is_empty() && values.len() < 5 {
         let (value, after) = take_list(rest);
-        values.push(value);
+        values.push(value.into_owned());
         rest = after;
     }
     if values.len() < 4 || !rest.trim().is_empty() {
@@ -663,9 +669,9 @@ fn read_ingress_tail(entry: &mut AccessEntry, tail: &str) -> bool {
 /// One value of a tail.
 #[derive(Debug, PartialEq)]
 enum TailItem<'a> {
-    Labelled(&'a str, String),
+    Labelled(&'a str, Cow<'a, str>),
     Quoted(&'a str),
-    Bare(String),
+    Bare(Cow<'a, str>),
 }
 
 /// Splits a tail into labelled values, quoted strings and bare tokens; bare lists such as
@@ -688,7 +694,7 @@ fn tail_items(tail: &str) -> Vec<TailItem<'_>> {
             let label = &rest[..i];
             let after = &rest[i + 1..];
             if let Some((q, after)) = read_quoted(after) {
-                items.push(TailItem::Labelled(label, q.to_string()));
+                items.push(TailItem::Labelled(label, Cow::Borrowed(q)));
                 rest = after.trim_start();
             } else {
                 let (value, after) = take_list(after);
@@ -710,20 +716,25 @@ fn tail_items(tail: &str) -> Vec<TailItem<'_>> {
     items
 }
 
-/// A bare token, joined with the next ones while it is a list (`a, b` or `a : b`).
-fn take_list(text: &str) -> (String, &str) {
-    let mut value = String::new();
+/// A bare token, joined with the next ones while it is a list (`a, b` or `a : b`); a lone
+/// token is borrowed.
+fn take_list(text: &str) -> (Cow<'_, str>, &str) {
+    let mut value = Cow::Borrowed("");
     let mut rest = text.trim_start();
     loop {
         let (token, after) = take_token(rest);
-        value.push_str(token);
+        if value.is_empty() {
+            value = Cow::Borrowed(token);
+        } else {
+            value.to_mut().push_str(token);
+        }
         rest = after.trim_start();
         if token.ends_with(',') && !rest.is_empty() && !rest.starts_with('"') {
-            value.push(' ');
+            value.to_mut().push(' ');
             continue;
         }
         if let Some(next) = rest.strip_prefix(": ") {
-            value.push_str(" : ");
+            value.to_mut().push_str(" : ");
             rest = next.trim_start();
             continue;
         }
@@ -746,7 +757,7 @@ fn is_time_like(value: &str) -> bool {
 
 fn read_tail(entry: &mut AccessEntry, tail: &str) {
     let mut parts = RequestParts::default();
-    let mut times: Vec<String> = Vec::new();
+    let mut times: Vec<Cow<'_, str>> = Vec::new();
     let mut quoted_seen = 0;
     for item in tail_items(tail) {
         match item {
@@ -769,12 +780,14 @@ fn read_tail(entry: &mut AccessEntry, tail: &str) {
                 entry.other.push((name.to_string(), q.to_string()));
             }
             TailItem::Bare(value) if is_time_like(&value) => times.push(value),
-            TailItem::Bare(value) => entry.other.push((String::new(), value)),
+            TailItem::Bare(value) => entry.other.push((String::new(), value.into_owned())),
         }
     }
     if times.iter().all(|t| t == "-") {
         // A lone `-` says nothing about which variable it is.
-        entry.other.extend(times.drain(..).map(|t| (String::new(), t)));
+        entry
+            .other
+            .extend(times.drain(..).map(|t| (String::new(), t.into_owned())));
     }
     match times.as_slice() {
         [] => {}
@@ -786,16 +799,16 @@ fn read_tail(entry: &mut AccessEntry, tail: &str) {
                 &mut entry.request_time
             };
             if slot.is_none() {
-                *slot = Some(one.clone());
+                *slot = Some(one.to_string());
             } else {
-                entry.other.push((String::new(), one.clone()));
+                entry.other.push((String::new(), one.to_string()));
             }
         }
         [first, second] if entry.request_time.is_none() && entry.upstream_response_time.is_none() => {
-            entry.request_time = Some(first.clone());
-            entry.upstream_response_time = Some(second.clone());
+            entry.request_time = Some(first.to_string());
+            entry.upstream_response_time = Some(second.to_string());
         }
-        many => entry.other.extend(many.iter().map(|t| (String::new(), t.clone()))),
+        many => entry.other.extend(many.iter().map(|t| (String::new(), t.to_string()))),
     }
 }
 
@@ -885,7 +898,7 @@ mod tests {
                 })
             })
             .collect();
-        read_line(text, &compiled).unwrap_or_else(|| panic!("not read: {text}"))
+        read_line(text, wrapped::unwrap(text).inner, &compiled).unwrap_or_else(|| panic!("not read: {text}"))
     }
 
     #[test]
@@ -1049,7 +1062,7 @@ mod tests {
             "a=\"",
             "\u{feff}",
         ] {
-            let _ = read_line(text, &[]);
+            let _ = read_line(text, wrapped::unwrap(text).inner, &[]);
             let _ = is_strong_access_line(text);
         }
     }

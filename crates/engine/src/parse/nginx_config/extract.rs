@@ -23,6 +23,8 @@ pub trait ConfigNode: Sized {
     fn source(&self) -> usize;
     /// Its children, taken out of it (see [`ConfigNode::nodes`]).
     fn into_nodes(self) -> Vec<Self>;
+    /// The directive's name and arguments, taken out of it (or copied from a borrowed one).
+    fn into_name_and_args(self) -> (String, Vec<String>);
 }
 
 impl ConfigNode for Directive {
@@ -38,6 +40,9 @@ impl ConfigNode for Directive {
     fn into_nodes(self) -> Vec<Self> {
         self.block.unwrap_or_default()
     }
+    fn into_name_and_args(self) -> (String, Vec<String>) {
+        (self.name, self.args)
+    }
 }
 
 impl ConfigNode for JoinedDirective<'_> {
@@ -52,6 +57,9 @@ impl ConfigNode for JoinedDirective<'_> {
     }
     fn into_nodes(self) -> Vec<Self> {
         self.children
+    }
+    fn into_name_and_args(self) -> (String, Vec<String>) {
+        (self.directive.name.clone(), self.directive.args.clone())
     }
 }
 
@@ -165,11 +173,11 @@ pub fn walk<N: ConfigNode>(
         let d = node.directive();
         let source = node.source();
         let file = || file_of(source);
-        let mut emit = |fact: Fact| emit(source, FactAt { span: d.span, fact });
+        let mut emit_fact = |fact: Fact| emit(source, FactAt { span: d.span, fact });
         let yielded = yield_of(d, scope.upstream);
         if d.name == "include" {
             if let (Yield::Include, Some(pattern)) = (yielded, d.arg(0)) {
-                emit(Fact::Include(Box::new(Include {
+                emit_fact(Fact::Include(Box::new(Include {
                     pattern: pattern.to_string(),
                     file: file(),
                 })));
@@ -198,9 +206,9 @@ pub fn walk<N: ConfigNode>(
                             .any(|l| l.split_whitespace().any(|w| w == "default_server" || w == "default")),
                         file: file(),
                     };
-                    emit(Fact::ServerBlock(Box::new(server)));
+                    emit_fact(Fact::ServerBlock(Box::new(server)));
                     let label = match info.names.first() {
-                        Some(name) => format!("server({name})"),
+                        Some(name) => ["server(", name, ")"].concat(),
                         None => "server".to_string(),
                     };
                     inner.server = Some(Rc::new(info));
@@ -210,19 +218,19 @@ pub fn walk<N: ConfigNode>(
                 "upstream" => {
                     let name = d.arg(0).unwrap_or_default().to_string();
                     let (servers, keepalive) = group_members(&node);
-                    emit(Fact::UpstreamGroup(Box::new(UpstreamGroup {
+                    emit_fact(Fact::UpstreamGroup(Box::new(UpstreamGroup {
                         name: name.clone(),
                         servers,
                         keepalive,
                         file: file(),
                     })));
                     inner.upstream = true;
-                    format!("upstream({name})")
+                    ["upstream(", &name, ")"].concat()
                 }
                 "location" => {
                     let location = d.args.join(" ");
                     inner.location = Some(location.clone());
-                    format!("location({location})")
+                    ["location(", &location, ")"].concat()
                 }
                 "if" => format!("if {}", d.args.join(" ")),
                 _ if d.args.is_empty() => d.name.clone(),
@@ -232,7 +240,7 @@ pub fn walk<N: ConfigNode>(
             inner.path = if scope.path.is_empty() {
                 label
             } else if scope.labels < MAX_CONTEXT_LABELS {
-                format!("{} > {label}", scope.path)
+                [&scope.path, " > ", &label].concat()
             } else if scope.labels == MAX_CONTEXT_LABELS {
                 format!("{} > …", scope.path)
             } else {
@@ -244,20 +252,26 @@ pub fn walk<N: ConfigNode>(
         match yielded {
             Yield::Target => {
                 if let Some(target) = upstream_target(d, &scope, file()) {
-                    emit(Fact::UpstreamTarget(Box::new(target)));
+                    emit_fact(Fact::UpstreamTarget(Box::new(target)));
                 }
             }
             Yield::LogFormat => {
                 if let Some(format) = log_format(&d.args) {
-                    emit(Fact::LogFormat(Box::new(format)));
+                    emit_fact(Fact::LogFormat(Box::new(format)));
                 }
             }
-            Yield::Directive => emit(Fact::NginxDirective(Box::new(NginxDirective {
-                name: d.name.clone(),
-                args: d.args.clone(),
-                context: scope.path.clone(),
-                file: file(),
-            }))),
+            Yield::Directive => {
+                let file = file();
+                let span = d.span;
+                let (name, args) = node.into_name_and_args();
+                let fact = Fact::NginxDirective(Box::new(NginxDirective {
+                    name,
+                    args,
+                    context: scope.path.clone(),
+                    file,
+                }));
+                emit(source, FactAt { span, fact });
+            }
             Yield::Nothing | Yield::Include | Yield::Server | Yield::Upstream => {}
         }
     }
@@ -489,7 +503,7 @@ fn is_wanted(name: &str, args: &[String]) -> bool {
             ]
             .iter()
             .any(|suffix| name.ends_with(suffix))
-                || name.contains("_next_upstream")
+                || name.as_bytes().windows(14).any(|w| w == b"_next_upstream")
                 || name.starts_with("proxy_ssl_")
                 || name.starts_with("grpc_ssl_")
         }
