@@ -810,7 +810,7 @@ fn read_value(text: &str) -> (&str, &str) {
 /// The peer of an `upstream:` value: `fastcgi://unix:/run/x.sock:` → `unix:/run/x.sock`,
 /// `http://127.0.0.1:8000/api` → `127.0.0.1:8000`.
 pub fn peer_of_upstream(upstream: &str) -> String {
-    let rest = upstream.split_once("://").map_or(upstream, |(_, r)| r);
+    let rest = split_at_sep(upstream, "://").map_or(upstream, |(_, r)| r);
     if let Some(path) = rest.strip_prefix("unix:") {
         // `unix:/path:` + URI
         let end = path.find(':').unwrap_or(path.len());
