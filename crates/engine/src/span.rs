@@ -76,7 +76,7 @@ pub fn lines(text: &str, base: usize) -> impl Iterator<Item = Line<'_>> + '_ {
             return None;
         }
         let rest = &text[pos..];
-        let (content_len, advance) = match rest.find('\n') {
+        let (content_len, advance) = match memchr::memchr(b'\n', rest.as_bytes()) {
             Some(i) => (i, i + 1),
             None => (rest.len(), rest.len()),
         };

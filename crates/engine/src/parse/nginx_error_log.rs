@@ -60,32 +60,74 @@ const ACTIONS: &[&str] = &[
 /// nginx writes at most 2048 bytes per entry; a continuation beyond this is not one entry.
 const MAX_ENTRY_BYTES: usize = 16 * 1024;
 
+/// A FastCGI stderr entry whose text spans lines, still open.
+struct OpenEntry {
+    /// Index of its fact.
+    index: usize,
+    /// Its lines so far.
+    span: Span,
+    /// Its lines joined with `\n`.
+    joined: String,
+    /// The entry starts with the file form's head, so the joined text always parses (as the
+    /// file form): it is read once when the entry ends rather than after each line.
+    read_at_end: bool,
+    /// Lines were joined since the fact was last written.
+    unread_lines: bool,
+}
+
+impl OpenEntry {
+    /// Writes the fact of the joined text, when lines were joined since it was last written.
+    fn finish(self, facts: &mut [FactAt]) {
+        if self.unread_lines
+            && let Some(event) = parse_line(&self.joined)
+        {
+            facts[self.index] = FactAt {
+                span: self.span,
+                fact: Fact::ErrorEvent(Box::new(event)),
+            };
+        }
+    }
+}
+
 /// Parses an nginx error log piece.
 pub fn parse(cx: &ParseContext<'_>) -> Parsed {
     let mut out = Parsed::default();
     // An entry still open because its FastCGI stderr text spans lines.
-    let mut open: Option<(usize, Span, String)> = None; // (fact index, span so far, joined text)
+    let mut open: Option<OpenEntry> = None;
     // The last entry, which indented continuation lines may extend: its fact index, span, and
     // joined text once it has been joined (before that, the line itself: not copied per line).
     let mut wrapped: Option<(usize, Span, Option<String>)> = None;
     for line in lines(cx.text, cx.base) {
-        if let Some((index, span, mut joined)) = open.take() {
-            let continues = joined.len() < MAX_ENTRY_BYTES && !line.text.trim().is_empty();
+        if let Some(mut entry) = open.take() {
+            let continues = entry.joined.len() < MAX_ENTRY_BYTES && !line.text.trim().is_empty();
             if continues && parse_line(line.text).is_none() {
-                joined.push('\n');
-                joined.push_str(line.text);
-                let span = span.join(line.span);
-                if let Some(event) = parse_line(&joined) {
-                    let closed = stderr_closed(&joined);
-                    out.facts[index] = FactAt {
-                        span,
-                        fact: Fact::ErrorEvent(Box::new(event)),
-                    };
-                    if !closed {
-                        open = Some((index, span, joined));
+                entry.joined.push('\n');
+                entry.joined.push_str(line.text);
+                entry.span = entry.span.join(line.span);
+                // The text before was not closed and the tail holds no newline: only this
+                // line can close it.
+                let closed = stderr_closed(line.text);
+                if entry.read_at_end {
+                    entry.unread_lines = true;
+                    if closed {
+                        entry.finish(&mut out.facts);
+                    } else {
+                        open = Some(entry);
                     }
                     continue;
                 }
+                if let Some(event) = parse_line(&entry.joined) {
+                    out.facts[entry.index] = FactAt {
+                        span: entry.span,
+                        fact: Fact::ErrorEvent(Box::new(event)),
+                    };
+                    if !closed {
+                        open = Some(entry);
+                    }
+                    continue;
+                }
+            } else {
+                entry.finish(&mut out.facts);
             }
         }
         let text = line.text;
@@ -120,7 +162,13 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
                     fact: Fact::ErrorEvent(Box::new(event)),
                 });
                 if still_open {
-                    open = Some((out.facts.len() - 1, line.span, text.to_string()));
+                    open = Some(OpenEntry {
+                        index: out.facts.len() - 1,
+                        span: line.span,
+                        joined: text.to_string(),
+                        read_at_end: file_form_head(text).is_some(),
+                        unread_lines: false,
+                    });
                 }
             }
             None => {
@@ -128,6 +176,9 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
                 out.unread.push(line.span);
             }
         }
+    }
+    if let Some(entry) = open {
+        entry.finish(&mut out.facts);
     }
     out
 }
@@ -164,7 +215,7 @@ fn file_form_head(t: &str) -> Option<(Level, &str)> {
         return None;
     }
     let rest = t.get(19..)?.strip_prefix(" [")?;
-    let (level, rest) = rest.split_once("] ")?;
+    let (level, rest) = split_at_sep(rest, "] ")?;
     Some((Level::parse(level)?, rest))
 }
 
@@ -359,7 +410,7 @@ fn parse_file_form(t: &str) -> Option<ErrorEvent> {
         ..Default::default()
     };
     let mut rest = rest;
-    if let Some((ids, after)) = rest.split_once(": ")
+    if let Some((ids, after)) = split_at_sep(rest, ": ")
         && let Some((pid, tid)) = ids.split_once('#')
         && let (Ok(pid), Ok(tid)) = (pid.parse(), tid.parse())
     {
@@ -445,21 +496,21 @@ fn parse_bare(t: &str) -> Option<ErrorEvent> {
         ..Default::default()
     };
     let t = strip_connection(t, &mut event);
-    fill_body(&mut event, t);
-    let has_tail = event.client.is_some() || event.upstream.is_some() || event.action.is_some();
+    let body = read_body(t);
+    let has_tail = body.has_request_context();
     let strong = matches!(
-        event.class,
+        body.class,
         MessageClass::NoLiveUpstreams
             | MessageClass::TooBigHeader
             | MessageClass::PrematurelyClosed
             | MessageClass::NoResolver
             | MessageClass::HostNotFoundInUpstream
             | MessageClass::FastcgiProtocol
-    ) && (event.errno.is_some() || has_tail || event.config_file.is_some());
+    ) && (body.errno.is_some() || has_tail || body.config_file.is_some());
     // The upstream-response templates are specific enough on their own (`upstream sent invalid
     // header: "\x09..."` pasted alone), as long as the line is nothing but the message.
     let specific = matches!(
-        event.class,
+        body.class,
         MessageClass::TooBigHeader
             | MessageClass::InvalidHeader
             | MessageClass::InvalidResponse
@@ -469,26 +520,82 @@ fn parse_bare(t: &str) -> Option<ErrorEvent> {
             | MessageClass::PrematurelySentResponse
             | MessageClass::SslCertificateVerify
             | MessageClass::SslCertificateName
-    ) && event.message.starts_with("upstream ");
-    let accepted = (event.class != MessageClass::Other && (has_tail || event.errno.is_some())) || strong || specific;
-    accepted.then_some(event)
+    ) && body.message.starts_with("upstream ");
+    let accepted = (body.class != MessageClass::Other && (has_tail || body.errno.is_some())) || strong || specific;
+    // Copied into the event only when accepted: most lines read here are not log lines.
+    accepted.then(|| {
+        body.fill(&mut event);
+        event
+    })
 }
 
 /// Fills message, errno, action, tail fields, class and target from the text after the
 /// connection number.
 fn fill_body(event: &mut ErrorEvent, body: &str) {
+    read_body(body).fill(event);
+}
+
+/// What the text after the connection number says, still borrowed from it: read first, copied
+/// into an [`ErrorEvent`] only once the line is accepted.
+struct Body<'a> {
+    message: &'a str,
+    class: MessageClass,
+    /// The peer or name the message itself names (from [`classify`]).
+    target: Option<String>,
+    errno: Option<u16>,
+    errno_text: Option<&'a str>,
+    action: Option<&'a str>,
+    config_file: Option<&'a str>,
+    config_line: Option<u32>,
+    tail: Tail<'a>,
+}
+
+impl Body<'_> {
+    /// True when the request tail names a client or an upstream, or the phase is known.
+    fn has_request_context(&self) -> bool {
+        self.tail.client.is_some() || self.tail.upstream.is_some() || self.action.is_some()
+    }
+
+    /// Copies what was read into `event`.
+    fn fill(self, event: &mut ErrorEvent) {
+        let own = |v: Option<&str>| v.map(str::to_string);
+        event.client = own(self.tail.client);
+        event.server = own(self.tail.server.map(str::trim_end));
+        event.request = own(self.tail.request);
+        event.subrequest = own(self.tail.subrequest);
+        event.upstream = own(self.tail.upstream);
+        event.host = own(self.tail.host);
+        event.referrer = own(self.tail.referrer);
+        event.errno = self.errno;
+        event.errno_text = own(self.errno_text);
+        event.action = own(self.action);
+        event.config_file = own(self.config_file);
+        event.config_line = self.config_line;
+        event.message = self.message.to_string();
+        event.class = self.class;
+        event.target = self.target.or_else(|| match self.class {
+            MessageClass::ConnectFailed | MessageClass::NoLiveUpstreams => self.tail.upstream.map(peer_of_upstream),
+            _ => None,
+        });
+    }
+}
+
+/// Reads message, errno, action, tail fields, class and target from the text after the
+/// connection number.
+fn read_body(body: &str) -> Body<'_> {
     let (head, tail) = split_tail(body);
     let has_tail = tail.is_some();
-    if let Some(tail) = tail {
-        let own = |v: Option<&str>| v.map(str::to_string);
-        event.client = own(tail.client);
-        event.server = own(tail.server.map(str::trim_end));
-        event.request = own(tail.request);
-        event.subrequest = own(tail.subrequest);
-        event.upstream = own(tail.upstream);
-        event.host = own(tail.host);
-        event.referrer = own(tail.referrer);
-    }
+    let mut read = Body {
+        message: "",
+        class: MessageClass::Other,
+        target: None,
+        errno: None,
+        errno_text: None,
+        action: None,
+        config_file: None,
+        config_line: None,
+        tail: tail.unwrap_or_default(),
+    };
     let mut head = head;
     // A line cut by a pager or a narrow terminal (`less -S` and nano mark it with `$`,
     // systemctl with `>`): the end of the phase or the errno text may be missing.
@@ -503,40 +610,41 @@ fn fill_body(event: &mut ErrorEvent, body: &str) {
             if partial.len() >= 4
                 && let Some(action) = ACTIONS.iter().find(|a| a.starts_with(partial))
             {
-                event.action = Some(action.to_string());
+                read.action = Some(action);
                 head = &head[..i];
             }
         }
         if !head.ends_with(')')
             && let Some(open) = rfind_sep(head, " (")
-            && let Some((num, text)) = head[open + 2..].split_once(": ")
+            && let Some((num, text)) = split_at_sep(&head[open + 2..], ": ")
             && !num.is_empty()
             && num.len() <= 5
             && num.bytes().all(|b| b.is_ascii_digit())
             && !text.contains(')')
         {
-            event.errno = num.parse().ok();
-            event.errno_text = Some(text.to_string());
+            read.errno = num.parse().ok();
+            read.errno_text = Some(text);
             head = &head[..open];
         }
     }
     // ` while ACTION` at the end of the head.
     if let Some(i) = rfind_sep(head, " while ") {
         let candidate = &head[i + 7..];
-        let known = ACTIONS.contains(&candidate);
-        let plausible = candidate.split(' ').count() <= 6
-            && candidate
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b == b' ' || b == b'-');
-        if known || plausible {
-            event.action = Some(candidate.to_string());
+        let plausible = || {
+            candidate.split(' ').count() <= 6
+                && candidate
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b == b' ' || b == b'-')
+        };
+        if ACTIONS.contains(&candidate) || plausible() {
+            read.action = Some(candidate);
             head = &head[..i];
         } else if let Some(action) = ACTIONS
             .iter()
             .find(|a| candidate.starts_with(*a) && candidate[a.len()..].starts_with([',', ';']))
         {
             // A tail nginx did not write (retyped, reordered): keep the phase, drop the rest.
-            event.action = Some(action.to_string());
+            read.action = Some(action);
             head = &head[..i];
         }
     }
@@ -545,13 +653,13 @@ fn fill_body(event: &mut ErrorEvent, body: &str) {
         && let Some(open) = rfind_sep(head, " (")
     {
         let inner = &head[open + 2..head.len() - 1];
-        if let Some((num, text)) = inner.split_once(": ")
+        if let Some((num, text)) = split_at_sep(inner, ": ")
             && !num.is_empty()
             && num.len() <= 5
             && num.bytes().all(|b| b.is_ascii_digit())
         {
-            event.errno = num.parse().ok();
-            event.errno_text = Some(text.to_string());
+            read.errno = num.parse().ok();
+            read.errno_text = Some(text);
             head = &head[..open];
         }
     }
@@ -565,27 +673,25 @@ fn fill_body(event: &mut ErrorEvent, body: &str) {
             && !file.contains(' ')
             && let Ok(line) = line.parse()
         {
-            event.config_file = Some(file.to_string());
-            event.config_line = Some(line);
+            read.config_file = Some(file);
+            read.config_line = Some(line);
             head = &head[..i];
         }
     }
-    event.message = head.to_string();
+    read.message = head;
     let (mut class, target) = classify(head);
     // `... failed (111: ...) while connecting to upstream` in words nginx does not use (a log
     // retyped by the person) is still a failed connect.
     if class == MessageClass::Other
-        && event.errno.is_some()
-        && event.action.as_deref() == Some("connecting to upstream")
+        && read.errno.is_some()
+        && read.action == Some("connecting to upstream")
         && head.ends_with("failed")
     {
         class = MessageClass::ConnectFailed;
     }
-    event.class = class;
-    event.target = target.or_else(|| match class {
-        MessageClass::ConnectFailed | MessageClass::NoLiveUpstreams => event.upstream.as_deref().map(peer_of_upstream),
-        _ => None,
-    });
+    read.class = class;
+    read.target = target;
+    read
 }
 
 /// The request fields nginx appends to a line: `, client: ..., server: ..., request: "..."`.
@@ -607,17 +713,30 @@ struct Tail<'a> {
 fn split_tail(body: &str) -> (&str, Option<Tail<'_>>) {
     // `, context: ngx.timer` (OpenResty) comes before `, client:`.
     const FIRST_KEYS: [&str; 4] = [", context: ", ", client: ", ", resolver: ", ", upstream: \""];
-    let mut candidates: [Vec<usize>; 4] = Default::default();
-    for (comma, _) in body.rmatch_indices(',') {
+    const PER_KEY: usize = 4;
+    // The commas that open each first key, right to left, at most PER_KEY of each.
+    let mut candidates = [[0; PER_KEY]; FIRST_KEYS.len()];
+    let mut counts = [0; FIRST_KEYS.len()];
+    let bytes = body.as_bytes();
+    let mut end = bytes.len();
+    while let Some(comma) = memchr::memrchr(b',', &bytes[..end]) {
+        end = comma;
+        // A first key is `, ` and a key's first letter: most commas fail there, before the
+        // keys are compared.
+        let key_letter = bytes.get(comma + 2);
+        if bytes.get(comma + 1) != Some(&b' ') || !FIRST_KEYS.iter().any(|key| key.as_bytes().get(2) == key_letter) {
+            continue;
+        }
         let rest = &body[comma..];
         if let Some(k) = FIRST_KEYS.iter().position(|key| rest.starts_with(key))
-            && candidates[k].len() < 4
+            && counts[k] < PER_KEY
         {
-            candidates[k].push(comma);
+            candidates[k][counts[k]] = comma;
+            counts[k] += 1;
         }
     }
-    for list in &candidates {
-        for &comma in list {
+    for (list, &count) in candidates.iter().zip(&counts) {
+        for &comma in &list[..count] {
             if let Some(tail) = parse_tail(&body[comma + 2..]) {
                 return (&body[..comma], Some(tail));
             }
@@ -633,9 +752,10 @@ fn parse_tail(text: &str) -> Option<Tail<'_>> {
     let mut rest = text;
     let mut fields = 0;
     loop {
-        let colon = find_sep(rest, ": ")?;
+        // Every key is a lowercase word: what does not end in `: ` there is no key.
+        let colon = rest.bytes().take_while(u8::is_ascii_lowercase).count();
+        let after = rest[colon..].strip_prefix(": ")?;
         let key = &rest[..colon];
-        let after = &rest[colon + 2..];
         let (value, next) = read_value(after);
         let slot = match key {
             "client" => &mut tail.client,
@@ -662,7 +782,7 @@ fn read_value(text: &str) -> (&str, &str) {
     if let Some(quoted) = text.strip_prefix('"') {
         let bytes = quoted.as_bytes();
         let mut i = 0;
-        while let Some(off) = bytes[i..].iter().position(|&b| b == b'"' || b == b'\\') {
+        while let Some(off) = memchr::memchr2(b'"', b'\\', &bytes[i..]) {
             i += off;
             if bytes[i] == b'\\' {
                 i += 2;
@@ -690,7 +810,7 @@ fn read_value(text: &str) -> (&str, &str) {
 /// The peer of an `upstream:` value: `fastcgi://unix:/run/x.sock:` → `unix:/run/x.sock`,
 /// `http://127.0.0.1:8000/api` → `127.0.0.1:8000`.
 pub fn peer_of_upstream(upstream: &str) -> String {
-    let rest = upstream.split_once("://").map_or(upstream, |(_, r)| r);
+    let rest = split_at_sep(upstream, "://").map_or(upstream, |(_, r)| r);
     if let Some(path) = rest.strip_prefix("unix:") {
         // `unix:/path:` + URI
         let end = path.find(':').unwrap_or(path.len());
@@ -704,8 +824,12 @@ pub fn peer_of_upstream(upstream: &str) -> String {
 pub fn classify(message: &str) -> (MessageClass, Option<String>) {
     use MessageClass as C;
     let m = message;
+    // Templates are tried in order, so most tests fail: the prefix test compares the first byte
+    // before the rest, and the phrase test scans without a searcher built per call.
+    let starts = |prefix: &str| m.as_bytes().first() == prefix.as_bytes().first() && m.starts_with(prefix);
+    let has = |phrase: &str| find_sep(m, phrase).is_some();
     let quoted = |prefix: &str| -> Option<String> {
-        let i = m.find(prefix)?;
+        let i = find_sep(m, prefix)?;
         let rest = &m[i + prefix.len()..];
         let end = rest.find('"')?;
         Some(rest[..end].to_string())
@@ -714,117 +838,111 @@ pub fn classify(message: &str) -> (MessageClass, Option<String>) {
         let target = rest.strip_suffix(" failed").unwrap_or(rest).to_string();
         return (C::ConnectFailed, Some(target));
     }
-    if m.starts_with("connect() failed") || m.contains("reported that connect() failed") {
+    if starts("connect() failed") || has("reported that connect() failed") {
         return (C::ConnectFailed, None);
     }
-    if m.starts_with("upstream timed out") {
+    if starts("upstream timed out") {
         return (C::UpstreamTimedOut, None);
     }
-    if m.starts_with("upstream prematurely closed") {
+    if starts("upstream prematurely closed") {
         return (C::PrematurelyClosed, None);
     }
-    if m.starts_with("upstream prematurely sent response") {
+    if starts("upstream prematurely sent response") {
         return (C::PrematurelySentResponse, None);
     }
-    if m.starts_with("upstream sent too big header") {
+    if starts("upstream sent too big header") {
         return (C::TooBigHeader, None);
     }
-    if m.starts_with("no live upstreams") {
+    if starts("no live upstreams") {
         return (C::NoLiveUpstreams, None);
     }
-    if m.starts_with("upstream server temporarily disabled") {
+    if starts("upstream server temporarily disabled") {
         return (C::ServerTemporarilyDisabled, None);
     }
-    if m.starts_with("SSL_do_handshake() failed") {
+    if starts("SSL_do_handshake() failed") {
         return (C::SslHandshakeFailed, None);
     }
-    if m.starts_with("peer closed connection in SSL handshake") {
+    if starts("peer closed connection in SSL handshake") {
         return (C::SslPeerClosed, None);
     }
-    if m.starts_with("upstream SSL certificate verify error") {
+    if starts("upstream SSL certificate verify error") {
         return (C::SslCertificateVerify, None);
     }
-    if m.starts_with("upstream SSL certificate does not match") {
+    if starts("upstream SSL certificate does not match") {
         return (C::SslCertificateName, quoted("match \""));
     }
-    if m.starts_with("SSL_read() failed") || m.starts_with("SSL_write() failed") {
+    if starts("SSL_read() failed") || starts("SSL_write() failed") {
         return (C::SslReadWrite, None);
     }
     if let Some(name) = m.strip_prefix("no resolver defined to resolve ") {
         return (C::NoResolver, Some(name.to_string()));
     }
-    if let Some(i) = m.find(" could not be resolved") {
+    if let Some(i) = find_sep(m, " could not be resolved") {
         let name = m[..i].rsplit(' ').next().unwrap_or("");
         return (C::CouldNotBeResolved, Some(name.to_string()));
     }
-    if m.contains("host not found in upstream") {
+    if has("host not found in upstream") {
         return (C::HostNotFoundInUpstream, quoted("upstream \""));
     }
-    if m.starts_with("host not found in resolver") {
+    if starts("host not found in resolver") {
         return (C::ConfigSyntax, quoted("resolver \""));
     }
-    if m.starts_with("recv() failed")
-        || m.starts_with("readv() failed")
-        || m.contains("reported about an closed connection")
-    {
+    if starts("recv() failed") || starts("readv() failed") || has("reported about an closed connection") {
         return (C::RecvFailed, None);
     }
-    if m.starts_with("send() failed")
-        || m.starts_with("writev() failed")
-        || m.starts_with("sendfile() failed")
-        || m.starts_with("sendmsg() failed")
+    if starts("send() failed") || starts("writev() failed") || starts("sendfile() failed") || starts("sendmsg() failed")
     {
         return (C::SendFailed, None);
     }
-    if m.starts_with("upstream sent no valid HTTP/1.0 header") {
+    if starts("upstream sent no valid HTTP/1.0 header") {
         return (C::NoValidHttpHeader, None);
     }
-    if m.starts_with("upstream sent unsupported FastCGI protocol version")
-        || m.starts_with("upstream sent invalid FastCGI record type")
-        || m.starts_with("upstream sent unexpected FastCGI request id")
+    if starts("upstream sent unsupported FastCGI protocol version")
+        || starts("upstream sent invalid FastCGI record type")
+        || starts("upstream sent unexpected FastCGI request id")
     {
         return (C::FastcgiProtocol, None);
     }
-    if m.starts_with("FastCGI sent in stderr") {
+    if starts("FastCGI sent in stderr") {
         return (C::FastcgiStderr, None);
     }
     // Every HTTP/2 upstream template starts with `upstream` (a config error such as
     // `invalid parameter "http2"` is no framing error).
-    if (m.starts_with("upstream") && (m.contains("http2") || m.contains(":status")))
-        || m.starts_with("upstream rejected request with error")
-        || m.starts_with("upstream sent goaway")
-        || m.starts_with("upstream sent frame for unknown stream")
-        || m.starts_with("upstream prematurely closed stream")
-        || m.starts_with("upstream sent unexpected push promise")
+    if (starts("upstream") && (has("http2") || has(":status")))
+        || starts("upstream rejected request with error")
+        || starts("upstream sent goaway")
+        || starts("upstream sent frame for unknown stream")
+        || starts("upstream prematurely closed stream")
+        || starts("upstream sent unexpected push promise")
     {
         return (C::Http2Protocol, None);
     }
-    if m.starts_with("upstream sent invalid header") || m.starts_with("upstream sent invalid status") {
+    if starts("upstream sent invalid header") || starts("upstream sent invalid status") {
         return (C::InvalidHeader, None);
     }
-    if m.starts_with("upstream sent invalid chunked response")
-        || m.starts_with("upstream sent duplicate header line")
-        || m.contains("\"Content-Length\" and \"Transfer-Encoding\"")
-        || m.starts_with("upstream sent invalid \"Content-Length\"")
-        || m.starts_with("upstream sent unknown \"Transfer-Encoding\"")
-        || m.starts_with("upstream sent HTTP/1.0 response with early hints")
-        || m.starts_with("upstream sent unexpected FastCGI record")
-        || m.starts_with("upstream sent too big trailers")
-        || m.starts_with("upstream sent invalid trailer")
-        || m.starts_with("upstream sent more data than specified")
-        || m.starts_with("upstream sent data after")
-        || m.starts_with("invalid header after joining FastCGI records")
-        || m.starts_with("memcached sent invalid")
+    if starts("upstream sent invalid chunked response")
+        || starts("upstream sent duplicate header line")
+        || has("\"Content-Length\" and \"Transfer-Encoding\"")
+        || starts("upstream sent invalid \"Content-Length\"")
+        || starts("upstream sent unknown \"Transfer-Encoding\"")
+        || starts("upstream sent HTTP/1.0 response with early hints")
+        || starts("upstream sent unexpected FastCGI record")
+        || starts("upstream sent too big trailers")
+        || starts("upstream sent invalid trailer")
+        || starts("upstream sent more data than specified")
+        || starts("upstream sent data after")
+        || starts("invalid header after joining FastCGI records")
+        || starts("memcached sent invalid")
     {
         return (C::InvalidResponse, None);
     }
-    if m.starts_with("socket() failed") || m.starts_with("accept4() failed") || m.starts_with("accept() failed") {
+    if starts("socket() failed") || starts("accept4() failed") || starts("accept() failed") {
         return (C::SocketFailed, None);
     }
-    if m.contains("worker_connections are not enough") {
+    if has("worker_connections are not enough") {
         return (C::WorkerConnections, None);
     }
-    if m.starts_with("still could not bind()") {
+    if starts("still could not bind()") {
         return (C::StillCouldNotBind, None);
     }
     if let Some(rest) = m.strip_prefix("bind() to ") {
@@ -836,44 +954,38 @@ pub fn classify(message: &str) -> (MessageClass, Option<String>) {
     if let Some(rest) = m.strip_prefix("bind(") {
         return (C::BindFailed, rest.split_once(')').map(|(a, _)| a.to_string()));
     }
-    if m.starts_with("unknown directive") {
+    if starts("unknown directive") {
         return (C::UnknownDirective, quoted("directive \""));
     }
-    if m.starts_with("invalid PID number")
-        || (m.starts_with("open() \"") && m.contains(".pid\""))
-        || m.starts_with("kill(")
-    {
+    if starts("invalid PID number") || (starts("open() \"") && has(".pid\"")) || starts("kill(") {
         return (C::PidFile, quoted("\""));
     }
-    if m.starts_with("open() \"") {
+    if starts("open() \"") {
         return (C::OpenFailed, quoted("open() \""));
     }
-    if m.starts_with("cannot load certificate")
-        || m.contains("\"ssl_certificate\" is defined")
-        || m.starts_with("SSL_CTX_use_PrivateKey")
-        || m.starts_with("SSL_CTX_use_certificate")
-        || m.starts_with("SSL_CTX_load_verify_locations")
-        || m.starts_with("BIO_new_file(")
-        || m.starts_with("PEM_read_bio")
+    if starts("cannot load certificate")
+        || has("\"ssl_certificate\" is defined")
+        || starts("SSL_CTX_use_PrivateKey")
+        || starts("SSL_CTX_use_certificate")
+        || starts("SSL_CTX_load_verify_locations")
+        || starts("BIO_new_file(")
+        || starts("PEM_read_bio")
     {
         return (C::CertificateLoad, None);
     }
-    if m.starts_with("no port in upstream") {
+    if starts("no port in upstream") {
         return (C::NoPortInUpstream, quoted("upstream \""));
     }
-    if m.starts_with("conflicting server name") {
+    if starts("conflicting server name") {
         return (C::ConflictingServerName, quoted("name \""));
     }
-    if m.contains(" exited on signal ") || m.contains("exited with fatal code") {
+    if has(" exited on signal ") || has("exited with fatal code") {
         return (C::WorkerExited, None);
     }
-    if m.contains("client prematurely closed connection")
-        || m.starts_with("client closed connection")
-        || m.contains("client timed out")
-    {
+    if has("client prematurely closed connection") || starts("client closed connection") || has("client timed out") {
         return (C::ClientClosed, None);
     }
-    if m.starts_with("limiting requests") || m.starts_with("limiting connections") {
+    if starts("limiting requests") || starts("limiting connections") {
         return (C::LimitReached, None);
     }
     const SYNTAX: &[&str] = &[
@@ -909,7 +1021,7 @@ pub fn classify(message: &str) -> (MessageClass, Option<String>) {
         "dlopen(",
         "module \"",
     ];
-    if SYNTAX.iter().any(|s| m.contains(s)) {
+    if SYNTAX.iter().any(|s| has(s)) {
         return (C::ConfigSyntax, None);
     }
     (C::Other, None)
@@ -920,11 +1032,14 @@ pub fn classify(message: &str) -> (MessageClass, Option<String>) {
 /// call (which cost more than the rest of a line's parse). `needle` must not be empty.
 fn find_sep(haystack: &str, sep: &str) -> Option<usize> {
     let bytes = haystack.as_bytes();
+    if bytes.len() < sep.len() {
+        return None;
+    }
     let first = sep.as_bytes()[0];
     let mut from = 0;
     while let Some(i) = bytes[from..].iter().position(|&b| b == first) {
         let at = from + i;
-        if bytes[at..].starts_with(sep.as_bytes()) {
+        if second_byte_matches(bytes, at, sep) && bytes[at..].starts_with(sep.as_bytes()) {
             return Some(at);
         }
         from = at + 1;
@@ -935,15 +1050,32 @@ fn find_sep(haystack: &str, sep: &str) -> Option<usize> {
 /// `haystack.rfind(sep)`, as [`find_sep`] does it.
 fn rfind_sep(haystack: &str, sep: &str) -> Option<usize> {
     let bytes = haystack.as_bytes();
+    if bytes.len() < sep.len() {
+        return None;
+    }
     let first = sep.as_bytes()[0];
     let mut end = bytes.len();
     while let Some(at) = bytes[..end].iter().rposition(|&b| b == first) {
-        if bytes[at..].starts_with(sep.as_bytes()) {
+        if second_byte_matches(bytes, at, sep) && bytes[at..].starts_with(sep.as_bytes()) {
             return Some(at);
         }
         end = at;
     }
     None
+}
+
+/// A cheap first test for a match of `sep` whose first byte is at `at`: most candidates (a
+/// space, a comma) fail on the next byte, before the whole separator is compared.
+fn second_byte_matches(bytes: &[u8], at: usize, sep: &str) -> bool {
+    sep.as_bytes()
+        .get(1)
+        .is_none_or(|second| bytes.get(at + 1) == Some(second))
+}
+
+/// `haystack.split_once(sep)`, as [`find_sep`] does it.
+fn split_at_sep<'a>(haystack: &'a str, sep: &str) -> Option<(&'a str, &'a str)> {
+    let at = find_sep(haystack, sep)?;
+    Some((&haystack[..at], &haystack[at + sep.len()..]))
 }
 
 #[cfg(test)]
@@ -1171,6 +1303,26 @@ mod tests {
             first.upstream.as_deref(),
             Some("fastcgi://unix:/run/php/php8.3-fpm.sock:")
         );
+    }
+
+    #[test]
+    fn an_unclosed_fastcgi_entry_keeps_the_lines_joined_until_it_stops() {
+        let first =
+            "2026/11/21 10:00:04 [error] 2211#2211: *4720 FastCGI sent in stderr: \"PHP message: PHP Fatal error:  x";
+        let continuation = "\nStack trace:\n#0 {main}";
+        let next_entry = "2026/11/21 10:00:05 [error] 2211#2211: *4721 upstream prematurely closed connection while reading response header from upstream, client: 203.0.113.7, server: example.com, request: \"GET / HTTP/1.1\", upstream: \"fastcgi://unix:/run/php/php8.3-fpm.sock:\", host: \"example.com\"";
+        // It stops at the end of the text, at a blank line, and where the next entry starts.
+        for (after, entries) in [("", 1), ("\n\n", 1), (&format!("\n{next_entry}")[..], 2)] {
+            let text = format!("{first}{continuation}{after}");
+            let parsed = parse(&ParseContext::new(&text, 0));
+            assert_eq!(parsed.facts.len(), entries, "{after:?}");
+            let Fact::ErrorEvent(event) = &parsed.facts[0].fact else {
+                panic!()
+            };
+            assert_eq!(event.class, MessageClass::FastcgiStderr);
+            assert!(event.message.ends_with(continuation), "{after:?}: {}", event.message);
+            assert_eq!(parsed.facts[0].span.end, first.len() + continuation.len(), "{after:?}");
+        }
     }
 
     #[test]
