@@ -17,7 +17,8 @@
 //! - [`parse`]: one module per kind, pieces into [`facts`] with [`span`]s;
 //! - [`model`]: the facts of all pieces joined; [`rules`]: one file per rule, model into findings;
 //! - [`cause`]: the cause ids; [`report`]: the output, with line numbers rendered;
-//! - [`markdown`]: the report as a ticket note; [`redact`]: masking before anything is shared.
+//! - [`markdown`]: the report as a ticket note; [`redact`]: masking before anything is shared;
+//! - [`number`]: decimal numbers read and written (small in the wasm build).
 
 pub mod cause;
 pub mod facts;
@@ -25,6 +26,7 @@ pub mod kind;
 pub mod knowledge;
 pub mod markdown;
 pub mod model;
+pub mod number;
 pub mod parse;
 pub mod paste;
 pub mod redact;
