@@ -18,7 +18,7 @@
 //! - [`model`]: the facts of all pieces joined; [`rules`]: one file per rule, model into findings;
 //! - [`cause`]: the cause ids; [`report`]: the output, with line numbers rendered;
 //! - [`markdown`]: the report as a ticket note; [`redact`]: masking before anything is shared;
-//! - [`number`]: decimal numbers read and written (small in the wasm build).
+//! - [`number`]: decimal numbers read and written, [`sort`]: stable sorts (both small in wasm).
 
 pub mod cause;
 pub mod facts;
@@ -32,6 +32,7 @@ pub mod paste;
 pub mod redact;
 pub mod report;
 pub mod rules;
+pub mod sort;
 pub mod span;
 pub mod split;
 pub mod tree;

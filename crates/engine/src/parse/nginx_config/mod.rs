@@ -72,7 +72,7 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
         span,
         fact: Fact::ConfigProblem(ConfigProblem { message }),
     }));
-    facts.sort_by_key(|f| f.span.start);
+    crate::sort::by_key(&mut facts, |f| f.span.start);
     Parsed {
         facts,
         unread: unread_lines(cx, &out.unread),
@@ -228,7 +228,7 @@ fn unread_lines(cx: &ParseContext<'_>, spans: &[Span]) -> Vec<Span> {
             }
         }
     }
-    out.sort();
+    crate::sort::ascending(&mut out);
     out.dedup();
     out
 }
