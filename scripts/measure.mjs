@@ -75,7 +75,7 @@ mkdirSync("out", { recursive: true });
 writeFileSync("out/measure.json", JSON.stringify(result, null, 2) + "\n");
 
 console.log("| file | bytes | gzip -9 |\n|---|---:|---:|");
-for (const s of sizes) console.log(`| ${s.file.replace(/-[0-9a-f]{16}/, "-HASH")} | ${s.raw.toLocaleString("en")} | ${s.gzip.toLocaleString("en")} |`);
+for (const s of sizes) console.log(`| ${s.file.replace(/-[0-9a-f]{8,16}(?=[._])/, "-HASH")} | ${s.raw.toLocaleString("en")} | ${s.gzip.toLocaleString("en")} |`);
 console.log(`| **total** | ${total.raw.toLocaleString("en")} | **${total.gzip.toLocaleString("en")}** |`);
 console.log(`\nTime to the first rendered diagnosis (median of ${RUNS}, share link of an example, localhost):`);
 console.log(`- cold (nothing cached): page rendered at ${result.cold.app} ms, diagnosis at ${result.cold.finding} ms`);

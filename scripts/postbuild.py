@@ -70,8 +70,9 @@ const CACHE = "gateway-doctor-%s";
 const URLS = %s;
 self.addEventListener("install", (e) => {
   // Files with a content hash in their name never change: take them from the HTTP cache when the
-  // page has just downloaded them (no second download on a first visit).
-  const requests = URLS.map((u) => (/-[0-9a-f]{16}[._]/.test(u) ? new Request(u, { cache: "force-cache" }) : u));
+  // page has just downloaded them (no second download on a first visit). Trunk writes the hash
+  // in hex without leading zeros: 15 digits or fewer one build in 16.
+  const requests = URLS.map((u) => (/-[0-9a-f]{8,16}[._]/.test(u) ? new Request(u, { cache: "force-cache" }) : u));
   e.waitUntil(caches.open(CACHE).then((c) => c.addAll(requests)).then(() => self.skipWaiting()));
 });
 self.addEventListener("activate", (e) => {

@@ -159,7 +159,7 @@ pub fn register_service_worker() {
 /// "1.2 MB", "340 KB", "12 bytes".
 pub fn size(bytes: usize) -> String {
     if bytes >= 1 << 20 {
-        format!("{:.1} MB", bytes as f64 / (1 << 20) as f64)
+        format!("{} MB", engine::number::fixed(bytes as f64 / (1 << 20) as f64, 1))
     } else if bytes >= 1 << 10 {
         format!("{} KB", bytes >> 10)
     } else {

@@ -31,7 +31,7 @@ fn haystack(cause: Cause) -> String {
             s.push_str(&md::plain_text(body));
         }
     }
-    s.to_lowercase()
+    s.to_ascii_lowercase()
 }
 
 /// The knowledge base view.
@@ -40,7 +40,11 @@ pub fn knowledge_base(props: &KnowledgeBaseProps) -> Html {
     let ctx = use_ctx();
     let query = use_state(String::new);
     let index = use_memo((), |_| Cause::ALL.iter().map(|&c| (c, haystack(c))).collect::<Vec<_>>());
-    let words: Vec<String> = query.to_lowercase().split_whitespace().map(str::to_string).collect();
+    let words: Vec<String> = query
+        .to_ascii_lowercase()
+        .split_whitespace()
+        .map(str::to_string)
+        .collect();
     let hits: Vec<Cause> = index
         .iter()
         .filter(|(_, text)| words.iter().all(|w| text.contains(w.as_str())))

@@ -22,7 +22,7 @@ pub fn status() -> Html {
         let lines: usize = a.report.artifacts.iter().map(|x| x.lines).sum();
         let unread: usize = a.report.artifacts.iter().map(|x| x.unparsed_lines).sum();
         let millis = if a.millis >= 1.0 {
-            format!(" in {:.0} ms", a.millis)
+            format!(" in {} ms", engine::number::fixed(a.millis, 0))
         } else {
             String::new()
         };

@@ -17,7 +17,8 @@
 //! - [`parse`]: one module per kind, pieces into [`facts`] with [`span`]s;
 //! - [`model`]: the facts of all pieces joined; [`rules`]: one file per rule, model into findings;
 //! - [`cause`]: the cause ids; [`report`]: the output, with line numbers rendered;
-//! - [`markdown`]: the report as a ticket note; [`redact`]: masking before anything is shared.
+//! - [`markdown`]: the report as a ticket note; [`redact`]: masking before anything is shared;
+//! - [`number`]: decimal numbers read and written, [`sort`]: stable sorts (both small in wasm).
 
 pub mod cause;
 pub mod facts;
@@ -25,11 +26,13 @@ pub mod kind;
 pub mod knowledge;
 pub mod markdown;
 pub mod model;
+pub mod number;
 pub mod parse;
 pub mod paste;
 pub mod redact;
 pub mod report;
 pub mod rules;
+pub mod sort;
 pub mod span;
 pub mod split;
 pub mod tree;

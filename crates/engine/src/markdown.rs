@@ -4,6 +4,7 @@
 
 use std::fmt::Write;
 
+use crate::number::fixed;
 use crate::report::Report;
 use crate::tree::walk::Source;
 
@@ -14,10 +15,10 @@ pub fn report(report: &Report) -> String {
         Some(top) => {
             let _ = writeln!(
                 s,
-                "**Most likely:** {} (`{}`, {:.0}%)\n",
+                "**Most likely:** {} (`{}`, {}%)\n",
                 inline(&top.title),
                 top.cause.id(),
-                top.confidence * 100.0
+                fixed(f64::from(top.confidence * 100.0), 0)
             );
         }
         None if report.artifacts.is_empty() => s.push_str("Nothing was pasted.\n\n"),
@@ -56,11 +57,11 @@ pub fn report(report: &Report) -> String {
     for (rank, f) in report.findings.iter().enumerate() {
         let _ = writeln!(
             s,
-            "### {}. {} (`{}`, {:.0}%)\n",
+            "### {}. {} (`{}`, {}%)\n",
             rank + 1,
             inline(&f.title),
             f.cause.id(),
-            f.confidence * 100.0
+            fixed(f64::from(f.confidence * 100.0), 0)
         );
         let _ = writeln!(s, "The client sees: {}.\n", inline(&f.client_sees));
         if !f.evidence.is_empty() {

@@ -376,7 +376,7 @@ fn find_key_end(text: &str, start: usize) -> Option<usize> {
 fn scan_line(line: &str, base: usize, hits: &mut Vec<Hit>) {
     let mut secrets = Vec::new();
     secret_values(line, &mut secrets);
-    secrets.sort_by_key(|&(s, _)| s);
+    crate::sort::by_key(&mut secrets, |&(s, _)| s);
     let in_secret = |s: usize, e: usize| secrets.iter().any(|&(a, b)| s < b && a < e);
     let mut tokens = Vec::new();
     let bytes = line.as_bytes();
@@ -405,7 +405,7 @@ fn scan_line(line: &str, base: usize, hits: &mut Vec<Hit>) {
         end: base + h.end,
         what: h.what,
     }));
-    all.sort_by_key(|h| h.start);
+    crate::sort::by_key(&mut all, |h| h.start);
     let mut last = 0;
     for h in all {
         if h.start >= last {

@@ -105,7 +105,7 @@ impl<'a> Model<'a> {
                 }),
             }
         }
-        groups.sort_by_key(|g| std::cmp::Reverse(g.events.len()));
+        crate::sort::by_key(&mut groups, |g| std::cmp::Reverse(g.events.len()));
         groups
     }
 
@@ -142,7 +142,7 @@ impl<'a> Model<'a> {
                 None => counts.push((a.status, 1)),
             }
         }
-        counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        crate::sort::by(&mut counts, |a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         counts
     }
 

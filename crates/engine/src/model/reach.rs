@@ -14,6 +14,7 @@ use std::net::IpAddr;
 
 use crate::facts::*;
 use crate::model::{At, Model, endpoints};
+use crate::number::fixed;
 use crate::span::Span;
 
 /// Which traffic a firewall chain filters.
@@ -305,7 +306,11 @@ impl<'a> Model<'a> {
                 return Some((
                     m.artifact,
                     m.span,
-                    format!("only {available:.0} MiB of {:.0} MiB memory available", m.total_mib),
+                    format!(
+                        "only {} MiB of {} MiB memory available",
+                        fixed(available, 0),
+                        fixed(m.total_mib, 0)
+                    ),
                 ));
             }
         }
@@ -314,7 +319,7 @@ impl<'a> Model<'a> {
                 return Some((
                     c.artifact,
                     c.span,
-                    format!("the CPU is saturated ({:.0}% idle)", c.idle),
+                    format!("the CPU is saturated ({}% idle)", fixed(c.idle, 0)),
                 ));
             }
         }

@@ -92,7 +92,7 @@ pub fn first_near<T>(
     if m.is_empty() {
         return None;
     }
-    m.sort_unstable();
+    crate::sort::ascending(&mut m);
     items.iter().find(|item| {
         let Some(t) = time_of(item).and_then(seconds) else {
             return false;

@@ -97,7 +97,7 @@ pub(crate) fn run(cx: &ParseContext<'_>, read: impl Fn(&str, &Unwrapped<'_>, &St
         }
     }
     out.unread.extend(pending.drain(..).map(|(s, _)| s));
-    out.unread.sort();
+    crate::sort::ascending(&mut out.unread);
     out
 }
 

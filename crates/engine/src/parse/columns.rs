@@ -86,7 +86,7 @@ pub fn decimal(text: &str) -> Option<f64> {
     {
         return None;
     }
-    t.replace(',', ".").parse().ok()
+    crate::number::parse(&t.replace(',', "."))
 }
 
 /// True for the lines a pager or a terminal leaves in a paste: `lines 1-20/20 (END)`, `(END)`,

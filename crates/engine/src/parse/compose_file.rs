@@ -167,7 +167,7 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
             }
         }
     }
-    out.facts.sort_by_key(|f| f.span.start);
+    crate::sort::by_key(&mut out.facts, |f| f.span.start);
     out.unread = yaml_lite::lines_within(cx.text, cx.base, &mut unread_spans);
     out
 }

@@ -404,7 +404,7 @@ fn is_number(word: &str) -> bool {
         && digits
             .bytes()
             .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-'))
-        && digits.parse::<f64>().is_ok()
+        && crate::number::parse(digits).is_some()
 }
 
 #[cfg(test)]

@@ -506,7 +506,7 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
     if let Some(object) = current.take() {
         finish_object(object, &mut pending_empty, &mut out, command.as_ref());
     }
-    out.facts.sort_by_key(|f| f.span.start);
+    crate::sort::by_key(&mut out.facts, |f| f.span.start);
     out
 }
 

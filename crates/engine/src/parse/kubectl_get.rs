@@ -271,8 +271,8 @@ fn read_objects(region: &str, base: usize, out: &mut Parsed) {
         }
     }
     out.unread.extend(yaml_lite::lines_within(region, base, &mut unread));
-    out.unread.sort();
-    out.facts.sort_by_key(|f| f.span.start);
+    crate::sort::ascending(&mut out.unread);
+    crate::sort::by_key(&mut out.facts, |f| f.span.start);
 }
 
 /// A `KubeObject` from a YAML/JSON object with a `kind`.

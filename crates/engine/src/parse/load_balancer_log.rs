@@ -44,7 +44,7 @@ fn alb_fields(text: &str) -> Option<(u16, String)> {
     }
     // Three processing times, then the load balancer's status and the target's.
     let times = &words.get(start + 4..start + 7)?;
-    if !times.iter().all(|t| t.parse::<f64>().is_ok()) {
+    if !times.iter().all(|t| crate::number::parse(t).is_some()) {
         return None;
     }
     let status = words.get(start + 7)?.parse().ok()?;

@@ -247,7 +247,7 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
         }
     }
     finish(section, cx, &mut out);
-    out.facts.sort_by_key(|f| f.span.start);
+    crate::sort::by_key(&mut out.facts, |f| f.span.start);
     out
 }
 

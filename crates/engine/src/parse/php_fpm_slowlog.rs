@@ -110,7 +110,7 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
         }
     }
     close(&mut open, &mut out);
-    out.facts.sort_by_key(|f| f.span.start);
+    crate::sort::by_key(&mut out.facts, |f| f.span.start);
     out
 }
 

@@ -631,7 +631,7 @@ impl<'a> Reader<'a> {
 /// The non-blank, non-comment lines of `text` (at `base`) that overlap any of `spans` (node
 /// spans, bad lines), in text order: turns node spans into unread lines in one pass.
 pub fn lines_within(text: &str, base: usize, spans: &mut [Span]) -> Vec<Span> {
-    spans.sort();
+    crate::sort::ascending(spans);
     let mut out = Vec::new();
     let mut i = 0;
     for line in lines(text, base) {

@@ -22,6 +22,7 @@ use crate::cause::Cause;
 use crate::facts::{AppEvent, FpmClass, FpmEvent, KernelEvent, MemoryUsage, OomKill};
 use crate::model::Model;
 use crate::model::time::first_near;
+use crate::number::fixed;
 use crate::rules::{Draft, Rule};
 use crate::span::Span;
 
@@ -142,7 +143,11 @@ fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
         d.support(
             m.artifact,
             m.span,
-            format!("only {avail:.0} MiB of {:.0} MiB available", m.total_mib),
+            format!(
+                "only {} MiB of {} MiB available",
+                fixed(avail, 0),
+                fixed(m.total_mib, 0)
+            ),
         );
     }
     d.value("process", process.as_str());

@@ -69,7 +69,7 @@ fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
 fn best<'s>(elsewhere: &'s [Sign], dialed: &Endpoint) -> Option<&'s Sign> {
     let kind = |e: &Endpoint| matches!(e, Endpoint::Unix { .. });
     let mut ranked: Vec<&Sign> = elsewhere.iter().collect();
-    ranked.sort_by_key(|s| {
+    crate::sort::by_key(&mut ranked, |s| {
         (
             std::cmp::Reverse(s.strength),
             s.endpoint.is_none(),

@@ -57,7 +57,7 @@ fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
     }
     // Two artifacts agree (the unit or container and FPM's own log).
     let mut artifacts: Vec<usize> = down.iter().map(|s| s.artifact).collect();
-    artifacts.sort_unstable();
+    crate::sort::ascending(&mut artifacts);
     artifacts.dedup();
     if artifacts.len() >= 2 {
         confidence += 0.1;

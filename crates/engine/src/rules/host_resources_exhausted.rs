@@ -19,6 +19,7 @@ use crate::cause::Cause;
 use crate::facts::{AccessEntry, CpuUsage, ErrorEvent, LoadAverage, MemoryUsage};
 use crate::model::Model;
 use crate::model::events::status_of;
+use crate::number::fixed;
 use crate::rules::backend_oom_killed::memory_low;
 use crate::rules::{Draft, Rule};
 
@@ -37,7 +38,11 @@ fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
         signs.push((
             m.artifact,
             m.span,
-            format!("only {avail:.0} MiB of {:.0} MiB memory available", m.total_mib),
+            format!(
+                "only {} MiB of {} MiB memory available",
+                fixed(avail, 0),
+                fixed(m.total_mib, 0)
+            ),
         ));
     }
     if let Some(c) = model
@@ -45,9 +50,9 @@ fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
         .find(|c| c.idle < 5.0 || c.iowait.is_some_and(|w| w >= 30.0))
     {
         let note = if c.idle < 5.0 {
-            format!("the CPU is {:.0}% busy", 100.0 - c.idle)
+            format!("the CPU is {}% busy", fixed(100.0 - c.idle, 0))
         } else {
-            format!("{:.0}% of CPU time waits for I/O", c.iowait.unwrap_or_default())
+            format!("{}% of CPU time waits for I/O", fixed(c.iowait.unwrap_or_default(), 0))
         };
         signs.push((c.artifact, c.span, note));
     }
@@ -56,8 +61,8 @@ fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
             l.artifact,
             l.span,
             format!(
-                "load average {:.1}: far more runnable work than most hosts have cores",
-                l.one
+                "load average {}: far more runnable work than most hosts have cores",
+                fixed(l.one, 1)
             ),
         ));
     }

@@ -176,7 +176,7 @@ fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
             .as_deref()
             .or(a.request_time.as_deref())
             .and_then(|t| t.split([',', ' ']).next_back())
-            .and_then(|t| t.trim().parse::<f64>().ok())
+            .and_then(|t| crate::number::parse(t.trim()))
             .is_some_and(|t| t <= 0.01)
     });
     if let Some(a) = instant {

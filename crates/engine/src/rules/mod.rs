@@ -205,7 +205,9 @@ pub fn run(model: &Model<'_>) -> Vec<Draft> {
             d.confidence = d.confidence.clamp(0.0, 1.0);
         }
     }
-    drafts.sort_by(|a, b| b.confidence.total_cmp(&a.confidence).then(a.cause.cmp(&b.cause)));
+    crate::sort::by(&mut drafts, |a, b| {
+        b.confidence.total_cmp(&a.confidence).then(a.cause.cmp(&b.cause))
+    });
     let mut ranked: Vec<Draft> = Vec::new();
     for draft in drafts {
         match ranked.iter_mut().find(|r| r.cause == draft.cause) {

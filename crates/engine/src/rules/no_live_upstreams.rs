@@ -127,7 +127,7 @@ fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
                 .filter_map(|e| Model::event_endpoint(e).map(|x| x.to_string()))
                 .collect();
             v.dedup();
-            v.sort();
+            crate::sort::ascending(&mut v);
             v.dedup();
             v
         };

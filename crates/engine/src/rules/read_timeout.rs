@@ -68,7 +68,7 @@ pub fn seconds(value: &str) -> Option<f64> {
     let v = value.trim();
     let split = v.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(v.len());
     let (n, unit) = v.split_at(split);
-    let n: f64 = n.parse().ok()?;
+    let n = crate::number::parse(n)?;
     Some(match unit {
         "" | "s" => n,
         "ms" => n / 1000.0,
@@ -190,18 +190,21 @@ fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
             .as_deref()
             .or(a.request_time.as_deref())
             .and_then(|t| t.split([',', ' ']).next_back())
-            .and_then(|t| t.trim().parse::<f64>().ok());
+            .and_then(|t| crate::number::parse(t.trim()));
         match (took, timeout_secs) {
             (Some(t), Some(limit)) if (t - limit).abs() <= 1.5 => {
                 conf += 0.08;
                 d.support(
                     a.artifact,
                     a.span,
-                    format!("504 after {t} s: exactly the {timeout_text} timeout"),
+                    format!(
+                        "504 after {} s: exactly the {timeout_text} timeout",
+                        crate::number::short(t)
+                    ),
                 );
             }
             (Some(t), _) => {
-                d.support(a.artifact, a.span, format!("504 after {t} s"));
+                d.support(a.artifact, a.span, format!("504 after {} s", crate::number::short(t)));
             }
             _ => {
                 d.support(a.artifact, a.span, "the access log shows the 504");

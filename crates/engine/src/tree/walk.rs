@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::Answers;
 use crate::cause::Cause;
 use crate::model::Model;
+use crate::number::fixed;
 use crate::report::Finding;
 use crate::span::Span;
 use crate::tree::{Choice, Node, NodeBody, TREE, Tree, bindings, causes_below};
@@ -135,9 +136,9 @@ fn answer_from_evidence(
                 line: e.line,
                 text: e.text.clone(),
                 note: format!(
-                    "{} ({:.0}%) outweighs the first reading (`{}`): {}",
+                    "{} ({}%) outweighs the first reading (`{}`): {}",
                     top.cause.id(),
-                    top.confidence * 100.0,
+                    fixed(f64::from(top.confidence * 100.0), 0),
                     bound.value,
                     e.note
                 ),
@@ -190,7 +191,12 @@ fn answer_from_binding_or_findings(
             match direct.as_slice() {
                 [choice] => {
                     let e = f.evidence.iter().find(|e| !e.against)?;
-                    let note = format!("{} ({:.0}%): {}", f.cause.id(), f.confidence * 100.0, e.note);
+                    let note = format!(
+                        "{} ({}%): {}",
+                        f.cause.id(),
+                        fixed(f64::from(f.confidence * 100.0), 0),
+                        e.note
+                    );
                     return Some((
                         *choice,
                         Source::Evidence {
@@ -326,10 +332,10 @@ pub fn walk_tree(
             .any(|f| f.cause == leaf && f.confidence >= top.confidence - 0.1)
     {
         out.overruled = Some(format!(
-            "the walk reached {} but the evidence points to {} ({:.0}%): {}",
+            "the walk reached {} but the evidence points to {} ({}%): {}",
             leaf.id(),
             top.cause.id(),
-            top.confidence * 100.0,
+            fixed(f64::from(top.confidence * 100.0), 0),
             top.title
         ));
         out.conclusion = Some(top.cause);

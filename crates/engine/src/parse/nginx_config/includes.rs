@@ -126,7 +126,7 @@ pub fn join<'a>(files: &[&'a ConfigFile]) -> JoinedConfig<'a> {
         roots.extend(joiner.expand(source, &mut visited));
     }
     let mut problems = joiner.problems;
-    problems.sort_by_key(|p| (p.source, p.span.start));
+    crate::sort::by_key(&mut problems, |p| (p.source, p.span.start));
     problems.dedup_by(|a, b| a.source == b.source && a.span == b.span && a.issue == b.issue);
     JoinedConfig {
         files: files.to_vec(),

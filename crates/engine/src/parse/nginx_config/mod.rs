@@ -61,7 +61,7 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
     // The walk gives the facts in document order: only problems need sorting into place (and a
     // sort allocates).
     if !facts.is_sorted_by_key(|f| f.span.start) {
-        facts.sort_by_key(|f| f.span.start);
+        crate::sort::by_key(&mut facts, |f| f.span.start);
     }
     Parsed {
         facts,
@@ -245,7 +245,7 @@ fn unread_lines(cx: &ParseContext<'_>, spans: &[Span]) -> Vec<Span> {
             }
         }
     }
-    out.sort();
+    crate::sort::ascending(&mut out);
     out.dedup();
     out
 }

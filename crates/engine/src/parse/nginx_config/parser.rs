@@ -112,7 +112,7 @@ pub fn parse_config(text: &str, base: usize, file: Option<&str>) -> ParseOutput 
     let suppressed = parser.suppressed + lexer.suppressed;
     let mut problems = lexer.problems;
     problems.append(&mut parser.problems);
-    problems.sort_by_key(|(span, _)| span.start);
+    crate::sort::by_key(&mut problems, |(span, _)| span.start);
     if suppressed > 0
         && let Some(&(last, _)) = problems.last()
     {
