@@ -64,28 +64,39 @@ const MAX_ENTRY_BYTES: usize = 16 * 1024;
 pub fn parse(cx: &ParseContext<'_>) -> Parsed {
     let mut out = Parsed::default();
     // An entry still open because its FastCGI stderr text spans lines.
-    let mut open: Option<(usize, Span, String)> = None; // (fact index, span so far, joined text)
+    let mut open: Option<OpenEntry> = None;
     // The last entry, which indented continuation lines may extend: its fact index, span, and
     // joined text once it has been joined (before that, the line itself: not copied per line).
     let mut wrapped: Option<(usize, Span, Option<String>)> = None;
     for line in lines(cx.text, cx.base) {
-        if let Some((index, span, mut joined)) = open.take() {
-            let continues = joined.len() < MAX_ENTRY_BYTES && !line.text.trim().is_empty();
+        if let Some(mut entry) = open.take() {
+            let continues = entry.joined.len() < MAX_ENTRY_BYTES && !line.text.trim().is_empty();
             if continues && parse_line(line.text).is_none() {
-                joined.push('\n');
-                joined.push_str(line.text);
-                let span = span.join(line.span);
-                if let Some(event) = parse_line(&joined) {
-                    let closed = stderr_closed(&joined);
-                    out.facts[index] = FactAt {
-                        span,
-                        fact: Fact::ErrorEvent(event),
-                    };
-                    if !closed {
-                        open = Some((index, span, joined));
+                entry.joined.push('\n');
+                entry.joined.push_str(line.text);
+                entry.span = entry.span.join(line.span);
+                // The joined text was not closed before; the patterns hold no line break, so
+                // only the new line can close it.
+                let closed = stderr_closed(line.text);
+                if entry.head_is_file_form {
+                    // Read again once, when the entry ends, rather than per line.
+                    entry.stale = true;
+                    if closed {
+                        entry.settle(&mut out);
+                    } else {
+                        open = Some(entry);
                     }
                     continue;
                 }
+                if let Some(event) = parse_line(&entry.joined) {
+                    out.facts[entry.index] = event_at(entry.span, event);
+                    if !closed {
+                        open = Some(entry);
+                    }
+                    continue;
+                }
+            } else {
+                entry.settle(&mut out);
             }
         }
         let text = line.text;
@@ -103,24 +114,25 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
             let joined = format!("{} {}", before.trim_end(), text.trim());
             let span = span.join(line.span);
             if let Some(event) = parse_line(&joined) {
-                out.facts[index] = FactAt {
-                    span,
-                    fact: Fact::ErrorEvent(event),
-                };
+                out.facts[index] = event_at(span, event);
                 wrapped = Some((index, span, Some(joined)));
                 continue;
             }
         }
         match parse_line(text) {
             Some(event) => {
-                wrapped = (event.class != MessageClass::FastcgiStderr).then_some((out.facts.len(), line.span, None));
-                let still_open = event.class == MessageClass::FastcgiStderr && !stderr_closed(text);
-                out.facts.push(FactAt {
-                    span: line.span,
-                    fact: Fact::ErrorEvent(event),
-                });
+                let stderr = event.class == MessageClass::FastcgiStderr;
+                wrapped = (!stderr).then_some((out.facts.len(), line.span, None));
+                let still_open = stderr && !stderr_closed(text);
+                out.facts.push(event_at(line.span, event));
                 if still_open {
-                    open = Some((out.facts.len() - 1, line.span, text.to_string()));
+                    open = Some(OpenEntry {
+                        index: out.facts.len() - 1,
+                        span: line.span,
+                        joined: text.to_string(),
+                        head_is_file_form: file_form_head(text).is_some(),
+                        stale: false,
+                    });
                 }
             }
             None => {
@@ -129,7 +141,44 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
             }
         }
     }
+    if let Some(entry) = open {
+        entry.settle(&mut out);
+    }
     out
+}
+
+/// A FastCGI stderr entry whose text runs onto the following lines.
+struct OpenEntry {
+    /// Index of its fact.
+    index: usize,
+    /// Its lines so far.
+    span: Span,
+    /// Its lines so far, joined with line breaks.
+    joined: String,
+    /// The first line has the file form's head, so the joined text always reads as an entry
+    /// (the head is all `parse_file_form` requires): it is read again only once it is complete.
+    head_is_file_form: bool,
+    /// Lines were joined since the fact was last read.
+    stale: bool,
+}
+
+impl OpenEntry {
+    /// Replaces the entry's fact by a reading of all its lines, when lines were joined since.
+    fn settle(self, out: &mut Parsed) {
+        if self.stale
+            && let Some(event) = parse_line(&self.joined)
+        {
+            out.facts[self.index] = event_at(self.span, event);
+        }
+    }
+}
+
+/// The fact of an entry read at `span`.
+fn event_at(span: Span, event: ErrorEvent) -> FactAt {
+    FactAt {
+        span,
+        fact: Fact::ErrorEvent(event),
+    }
 }
 
 /// Lines that carry nothing but are no reason to worry: blanks, `tail` headers, ellipses.
@@ -367,22 +416,23 @@ fn parse_file_form(t: &str) -> Option<ErrorEvent> {
         event.tid = Some(tid);
         rest = after;
     }
-    rest = strip_connection(rest, &mut event);
-    fill_body(&mut event, rest);
+    let (connection, rest) = strip_connection(rest);
+    event.connection = connection;
+    read_body(rest).fill(&mut event);
     Some(event)
 }
 
-/// Strips `*4711 ` (the connection number; a redacted `*XXXX ` too) from the start of `rest`.
-fn strip_connection<'a>(rest: &'a str, event: &mut ErrorEvent) -> &'a str {
+/// Strips `*4711 ` (the connection number; a redacted `*XXXX ` too) from the start of `rest`:
+/// the number (`None` when redacted or absent) and the text after it.
+fn strip_connection(rest: &str) -> (Option<u64>, &str) {
     let Some(after) = rest.strip_prefix('*') else {
-        return rest;
+        return (None, rest);
     };
     let token_len = after.bytes().take_while(|b| b.is_ascii_alphanumeric()).count();
     if token_len == 0 || token_len > 20 || after.as_bytes().get(token_len) != Some(&b' ') {
-        return rest;
+        return (None, rest);
     }
-    event.connection = after[..token_len].parse().ok();
-    &after[token_len + 1..]
+    (after[..token_len].parse().ok(), &after[token_len + 1..])
 }
 
 /// `[error] 1046#1046: *2094 message...`: the file form with its date cut off.
@@ -392,16 +442,17 @@ fn parse_level_form(t: &str) -> Option<ErrorEvent> {
     let level = Level::parse(level)?;
     let (ids, rest) = rest.split_once(": ")?;
     let (pid, tid) = ids.split_once('#')?;
+    let pid = pid.parse().ok()?;
+    let (connection, rest) = strip_connection(rest);
     let mut event = ErrorEvent {
         level: Some(level),
-        pid: pid.parse().ok(),
+        pid: Some(pid),
         tid: tid.parse().ok(),
+        connection,
         form: Some(LogForm::File),
         ..Default::default()
     };
-    event.pid?;
-    let rest = strip_connection(rest, &mut event);
-    fill_body(&mut event, rest);
+    read_body(rest).fill(&mut event);
     Some(event)
 }
 
@@ -431,7 +482,7 @@ fn parse_console_form(t: &str) -> Option<ErrorEvent> {
         form: Some(LogForm::Console),
         ..Default::default()
     };
-    fill_body(&mut event, rest);
+    read_body(rest).fill(&mut event);
     Some(event)
 }
 
@@ -440,55 +491,107 @@ fn parse_console_form(t: &str) -> Option<ErrorEvent> {
 fn parse_bare(t: &str) -> Option<ErrorEvent> {
     // A line cut by the person: a trailing comma, a leading `*12 ` connection number.
     let t = t.trim().trim_end_matches(',').trim_end();
+    let (connection, t) = strip_connection(t);
+    let body = read_body(t);
+    if !body.stands_alone() {
+        return None;
+    }
     let mut event = ErrorEvent {
+        connection,
         form: Some(LogForm::Bare),
         ..Default::default()
     };
-    let t = strip_connection(t, &mut event);
-    fill_body(&mut event, t);
-    let has_tail = event.client.is_some() || event.upstream.is_some() || event.action.is_some();
-    let strong = matches!(
-        event.class,
-        MessageClass::NoLiveUpstreams
-            | MessageClass::TooBigHeader
-            | MessageClass::PrematurelyClosed
-            | MessageClass::NoResolver
-            | MessageClass::HostNotFoundInUpstream
-            | MessageClass::FastcgiProtocol
-    ) && (event.errno.is_some() || has_tail || event.config_file.is_some());
-    // The upstream-response templates are specific enough on their own (`upstream sent invalid
-    // header: "\x09..."` pasted alone), as long as the line is nothing but the message.
-    let specific = matches!(
-        event.class,
-        MessageClass::TooBigHeader
-            | MessageClass::InvalidHeader
-            | MessageClass::InvalidResponse
-            | MessageClass::FastcgiProtocol
-            | MessageClass::Http2Protocol
-            | MessageClass::NoValidHttpHeader
-            | MessageClass::PrematurelySentResponse
-            | MessageClass::SslCertificateVerify
-            | MessageClass::SslCertificateName
-    ) && event.message.starts_with("upstream ");
-    let accepted = (event.class != MessageClass::Other && (has_tail || event.errno.is_some())) || strong || specific;
-    accepted.then_some(event)
+    body.fill(&mut event);
+    Some(event)
 }
 
-/// Fills message, errno, action, tail fields, class and target from the text after the
-/// connection number.
-fn fill_body(event: &mut ErrorEvent, body: &str) {
-    let (head, tail) = split_tail(body);
-    let has_tail = tail.is_some();
-    if let Some(tail) = tail {
-        let own = |v: Option<&str>| v.map(str::to_string);
-        event.client = own(tail.client);
-        event.server = own(tail.server.map(str::trim_end));
-        event.request = own(tail.request);
-        event.subrequest = own(tail.subrequest);
-        event.upstream = own(tail.upstream);
-        event.host = own(tail.host);
-        event.referrer = own(tail.referrer);
+/// What the text after the connection number says, borrowed from it: nothing is copied before
+/// the line is known to be an entry.
+#[derive(Default)]
+struct Body<'a> {
+    /// The message up to the errno (or up to the tail when there is no errno).
+    message: &'a str,
+    class: MessageClass,
+    errno: Option<u16>,
+    errno_text: Option<&'a str>,
+    /// The `while ...` phase: a slice of the text, or an entry of [`ACTIONS`] completing a
+    /// phase a pager cut.
+    action: Option<&'a str>,
+    tail: Option<Tail<'a>>,
+    /// `in FILE:LINE` of configuration errors.
+    config: Option<(&'a str, u32)>,
+    /// The peer named in the message or, for failed connects, in the `upstream:` field.
+    target: Option<&'a str>,
+}
+
+impl Body<'_> {
+    /// True when a message without timestamp or level reads as an nginx entry: a known
+    /// template followed by the request tail or an errno (or a template specific enough alone).
+    fn stands_alone(&self) -> bool {
+        let has_tail = self
+            .tail
+            .as_ref()
+            .is_some_and(|t| t.client.is_some() || t.upstream.is_some())
+            || self.action.is_some();
+        let strong = matches!(
+            self.class,
+            MessageClass::NoLiveUpstreams
+                | MessageClass::TooBigHeader
+                | MessageClass::PrematurelyClosed
+                | MessageClass::NoResolver
+                | MessageClass::HostNotFoundInUpstream
+                | MessageClass::FastcgiProtocol
+        ) && (self.errno.is_some() || has_tail || self.config.is_some());
+        // The upstream-response templates are specific enough on their own (`upstream sent
+        // invalid header: "\x09..."` pasted alone), as long as the line is nothing but the
+        // message.
+        let specific = matches!(
+            self.class,
+            MessageClass::TooBigHeader
+                | MessageClass::InvalidHeader
+                | MessageClass::InvalidResponse
+                | MessageClass::FastcgiProtocol
+                | MessageClass::Http2Protocol
+                | MessageClass::NoValidHttpHeader
+                | MessageClass::PrematurelySentResponse
+                | MessageClass::SslCertificateVerify
+                | MessageClass::SslCertificateName
+        ) && self.message.starts_with("upstream ");
+        (self.class != MessageClass::Other && (has_tail || self.errno.is_some())) || strong || specific
     }
+
+    /// Copies what was read into `event`.
+    fn fill(self, event: &mut ErrorEvent) {
+        let own = |v: Option<&str>| v.map(str::to_string);
+        if let Some(tail) = self.tail {
+            event.client = own(tail.client);
+            event.server = own(tail.server.map(str::trim_end));
+            event.request = own(tail.request);
+            event.subrequest = own(tail.subrequest);
+            event.upstream = own(tail.upstream);
+            event.host = own(tail.host);
+            event.referrer = own(tail.referrer);
+        }
+        event.message = self.message.to_string();
+        event.class = self.class;
+        event.errno = self.errno;
+        event.errno_text = own(self.errno_text);
+        event.action = own(self.action);
+        if let Some((file, line)) = self.config {
+            event.config_file = Some(file.to_string());
+            event.config_line = Some(line);
+        }
+        event.target = own(self.target);
+    }
+}
+
+/// Reads message, errno, action, tail fields, class and target from the text after the
+/// connection number.
+fn read_body(body: &str) -> Body<'_> {
+    let (head, tail) = split_tail(body);
+    let mut read = Body::default();
+    let has_tail = tail.is_some();
+    read.tail = tail;
     let mut head = head;
     // A line cut by a pager or a narrow terminal (`less -S` and nano mark it with `$`,
     // systemctl with `>`): the end of the phase or the errno text may be missing.
@@ -503,7 +606,7 @@ fn fill_body(event: &mut ErrorEvent, body: &str) {
             if partial.len() >= 4
                 && let Some(action) = ACTIONS.iter().find(|a| a.starts_with(partial))
             {
-                event.action = Some(action.to_string());
+                read.action = Some(action);
                 head = &head[..i];
             }
         }
@@ -515,8 +618,8 @@ fn fill_body(event: &mut ErrorEvent, body: &str) {
             && num.bytes().all(|b| b.is_ascii_digit())
             && !text.contains(')')
         {
-            event.errno = num.parse().ok();
-            event.errno_text = Some(text.to_string());
+            read.errno = num.parse().ok();
+            read.errno_text = Some(text);
             head = &head[..open];
         }
     }
@@ -529,14 +632,14 @@ fn fill_body(event: &mut ErrorEvent, body: &str) {
                 .bytes()
                 .all(|b| b.is_ascii_lowercase() || b == b' ' || b == b'-');
         if known || plausible {
-            event.action = Some(candidate.to_string());
+            read.action = Some(candidate);
             head = &head[..i];
         } else if let Some(action) = ACTIONS
             .iter()
             .find(|a| candidate.starts_with(*a) && candidate[a.len()..].starts_with([',', ';']))
         {
             // A tail nginx did not write (retyped, reordered): keep the phase, drop the rest.
-            event.action = Some(action.to_string());
+            read.action = Some(action);
             head = &head[..i];
         }
     }
@@ -550,8 +653,8 @@ fn fill_body(event: &mut ErrorEvent, body: &str) {
             && num.len() <= 5
             && num.bytes().all(|b| b.is_ascii_digit())
         {
-            event.errno = num.parse().ok();
-            event.errno_text = Some(text.to_string());
+            read.errno = num.parse().ok();
+            read.errno_text = Some(text);
             head = &head[..open];
         }
     }
@@ -565,27 +668,29 @@ fn fill_body(event: &mut ErrorEvent, body: &str) {
             && !file.contains(' ')
             && let Ok(line) = line.parse()
         {
-            event.config_file = Some(file.to_string());
-            event.config_line = Some(line);
+            read.config = Some((file, line));
             head = &head[..i];
         }
     }
-    event.message = head.to_string();
+    read.message = head;
     let (mut class, target) = classify(head);
     // `... failed (111: ...) while connecting to upstream` in words nginx does not use (a log
     // retyped by the person) is still a failed connect.
     if class == MessageClass::Other
-        && event.errno.is_some()
-        && event.action.as_deref() == Some("connecting to upstream")
+        && read.errno.is_some()
+        && read.action == Some("connecting to upstream")
         && head.ends_with("failed")
     {
         class = MessageClass::ConnectFailed;
     }
-    event.class = class;
-    event.target = target.or_else(|| match class {
-        MessageClass::ConnectFailed | MessageClass::NoLiveUpstreams => event.upstream.as_deref().map(peer_of_upstream),
+    read.class = class;
+    read.target = target.or_else(|| match class {
+        MessageClass::ConnectFailed | MessageClass::NoLiveUpstreams => {
+            read.tail.as_ref().and_then(|t| t.upstream).map(peer_in_upstream)
+        }
         _ => None,
     });
+    read
 }
 
 /// The request fields nginx appends to a line: `, client: ..., server: ..., request: "..."`.
@@ -607,17 +712,26 @@ struct Tail<'a> {
 fn split_tail(body: &str) -> (&str, Option<Tail<'_>>) {
     // `, context: ngx.timer` (OpenResty) comes before `, client:`.
     const FIRST_KEYS: [&str; 4] = [", context: ", ", client: ", ", resolver: ", ", upstream: \""];
-    let mut candidates: [Vec<usize>; 4] = Default::default();
-    for (comma, _) in body.rmatch_indices(',') {
+    const MAX_CANDIDATES: usize = 4;
+    let mut candidates = [[0usize; MAX_CANDIDATES]; FIRST_KEYS.len()];
+    let mut counts = [0usize; FIRST_KEYS.len()];
+    let bytes = body.as_bytes();
+    let mut end = bytes.len();
+    while let Some(comma) = body[..end].rfind(',') {
+        end = comma;
+        if bytes.get(comma + 1) != Some(&b' ') {
+            continue;
+        }
         let rest = &body[comma..];
         if let Some(k) = FIRST_KEYS.iter().position(|key| rest.starts_with(key))
-            && candidates[k].len() < 4
+            && counts[k] < MAX_CANDIDATES
         {
-            candidates[k].push(comma);
+            candidates[k][counts[k]] = comma;
+            counts[k] += 1;
         }
     }
-    for list in &candidates {
-        for &comma in list {
+    for (list, &count) in candidates.iter().zip(&counts) {
+        for &comma in &list[..count] {
             if let Some(tail) = parse_tail(&body[comma + 2..]) {
                 return (&body[..comma], Some(tail));
             }
@@ -690,190 +804,186 @@ fn read_value(text: &str) -> (&str, &str) {
 /// The peer of an `upstream:` value: `fastcgi://unix:/run/x.sock:` → `unix:/run/x.sock`,
 /// `http://127.0.0.1:8000/api` → `127.0.0.1:8000`.
 pub fn peer_of_upstream(upstream: &str) -> String {
+    peer_in_upstream(upstream).to_string()
+}
+
+/// [`peer_of_upstream`], borrowed from the value.
+fn peer_in_upstream(upstream: &str) -> &str {
     let rest = upstream.split_once("://").map_or(upstream, |(_, r)| r);
     if let Some(path) = rest.strip_prefix("unix:") {
         // `unix:/path:` + URI
         let end = path.find(':').unwrap_or(path.len());
-        return format!("unix:{}", &path[..end]);
+        return &rest[.."unix:".len() + end];
     }
     let end = rest.find('/').unwrap_or(rest.len());
-    rest[..end].to_string()
+    &rest[..end]
 }
 
 /// The message class and the peer or name the message itself names.
-pub fn classify(message: &str) -> (MessageClass, Option<String>) {
+pub fn classify(message: &str) -> (MessageClass, Option<&str>) {
     use MessageClass as C;
-    let m = message;
-    let quoted = |prefix: &str| -> Option<String> {
+    let m = &Phrases::new(message);
+    let quoted = |prefix: &str| -> Option<&str> {
         let i = m.find(prefix)?;
-        let rest = &m[i + prefix.len()..];
+        let rest = &message[i + prefix.len()..];
         let end = rest.find('"')?;
-        Some(rest[..end].to_string())
+        Some(&rest[..end])
     };
-    if let Some(rest) = m.strip_prefix("connect() to ") {
-        let target = rest.strip_suffix(" failed").unwrap_or(rest).to_string();
+    if let Some(rest) = m.strip("connect() to ") {
+        let target = rest.strip_suffix(" failed").unwrap_or(rest);
         return (C::ConnectFailed, Some(target));
     }
-    if m.starts_with("connect() failed") || m.contains("reported that connect() failed") {
+    if m.starts("connect() failed") || m.has("reported that connect() failed") {
         return (C::ConnectFailed, None);
     }
-    if m.starts_with("upstream timed out") {
+    if m.starts("upstream timed out") {
         return (C::UpstreamTimedOut, None);
     }
-    if m.starts_with("upstream prematurely closed") {
+    if m.starts("upstream prematurely closed") {
         return (C::PrematurelyClosed, None);
     }
-    if m.starts_with("upstream prematurely sent response") {
+    if m.starts("upstream prematurely sent response") {
         return (C::PrematurelySentResponse, None);
     }
-    if m.starts_with("upstream sent too big header") {
+    if m.starts("upstream sent too big header") {
         return (C::TooBigHeader, None);
     }
-    if m.starts_with("no live upstreams") {
+    if m.starts("no live upstreams") {
         return (C::NoLiveUpstreams, None);
     }
-    if m.starts_with("upstream server temporarily disabled") {
+    if m.starts("upstream server temporarily disabled") {
         return (C::ServerTemporarilyDisabled, None);
     }
-    if m.starts_with("SSL_do_handshake() failed") {
+    if m.starts("SSL_do_handshake() failed") {
         return (C::SslHandshakeFailed, None);
     }
-    if m.starts_with("peer closed connection in SSL handshake") {
+    if m.starts("peer closed connection in SSL handshake") {
         return (C::SslPeerClosed, None);
     }
-    if m.starts_with("upstream SSL certificate verify error") {
+    if m.starts("upstream SSL certificate verify error") {
         return (C::SslCertificateVerify, None);
     }
-    if m.starts_with("upstream SSL certificate does not match") {
+    if m.starts("upstream SSL certificate does not match") {
         return (C::SslCertificateName, quoted("match \""));
     }
-    if m.starts_with("SSL_read() failed") || m.starts_with("SSL_write() failed") {
+    if m.starts("SSL_read() failed") || m.starts("SSL_write() failed") {
         return (C::SslReadWrite, None);
     }
-    if let Some(name) = m.strip_prefix("no resolver defined to resolve ") {
-        return (C::NoResolver, Some(name.to_string()));
+    if let Some(name) = m.strip("no resolver defined to resolve ") {
+        return (C::NoResolver, Some(name));
     }
     if let Some(i) = m.find(" could not be resolved") {
-        let name = m[..i].rsplit(' ').next().unwrap_or("");
-        return (C::CouldNotBeResolved, Some(name.to_string()));
+        let name = message[..i].rsplit(' ').next().unwrap_or("");
+        return (C::CouldNotBeResolved, Some(name));
     }
-    if m.contains("host not found in upstream") {
+    if m.has("host not found in upstream") {
         return (C::HostNotFoundInUpstream, quoted("upstream \""));
     }
-    if m.starts_with("host not found in resolver") {
+    if m.starts("host not found in resolver") {
         return (C::ConfigSyntax, quoted("resolver \""));
     }
-    if m.starts_with("recv() failed")
-        || m.starts_with("readv() failed")
-        || m.contains("reported about an closed connection")
-    {
+    if m.starts("recv() failed") || m.starts("readv() failed") || m.has("reported about an closed connection") {
         return (C::RecvFailed, None);
     }
-    if m.starts_with("send() failed")
-        || m.starts_with("writev() failed")
-        || m.starts_with("sendfile() failed")
-        || m.starts_with("sendmsg() failed")
+    if m.starts("send() failed")
+        || m.starts("writev() failed")
+        || m.starts("sendfile() failed")
+        || m.starts("sendmsg() failed")
     {
         return (C::SendFailed, None);
     }
-    if m.starts_with("upstream sent no valid HTTP/1.0 header") {
+    if m.starts("upstream sent no valid HTTP/1.0 header") {
         return (C::NoValidHttpHeader, None);
     }
-    if m.starts_with("upstream sent unsupported FastCGI protocol version")
-        || m.starts_with("upstream sent invalid FastCGI record type")
-        || m.starts_with("upstream sent unexpected FastCGI request id")
+    if m.starts("upstream sent unsupported FastCGI protocol version")
+        || m.starts("upstream sent invalid FastCGI record type")
+        || m.starts("upstream sent unexpected FastCGI request id")
     {
         return (C::FastcgiProtocol, None);
     }
-    if m.starts_with("FastCGI sent in stderr") {
+    if m.starts("FastCGI sent in stderr") {
         return (C::FastcgiStderr, None);
     }
     // Every HTTP/2 upstream template starts with `upstream` (a config error such as
     // `invalid parameter "http2"` is no framing error).
-    if (m.starts_with("upstream") && (m.contains("http2") || m.contains(":status")))
-        || m.starts_with("upstream rejected request with error")
-        || m.starts_with("upstream sent goaway")
-        || m.starts_with("upstream sent frame for unknown stream")
-        || m.starts_with("upstream prematurely closed stream")
-        || m.starts_with("upstream sent unexpected push promise")
+    if (m.starts("upstream") && (m.has("http2") || m.has(":status")))
+        || m.starts("upstream rejected request with error")
+        || m.starts("upstream sent goaway")
+        || m.starts("upstream sent frame for unknown stream")
+        || m.starts("upstream prematurely closed stream")
+        || m.starts("upstream sent unexpected push promise")
     {
         return (C::Http2Protocol, None);
     }
-    if m.starts_with("upstream sent invalid header") || m.starts_with("upstream sent invalid status") {
+    if m.starts("upstream sent invalid header") || m.starts("upstream sent invalid status") {
         return (C::InvalidHeader, None);
     }
-    if m.starts_with("upstream sent invalid chunked response")
-        || m.starts_with("upstream sent duplicate header line")
-        || m.contains("\"Content-Length\" and \"Transfer-Encoding\"")
-        || m.starts_with("upstream sent invalid \"Content-Length\"")
-        || m.starts_with("upstream sent unknown \"Transfer-Encoding\"")
-        || m.starts_with("upstream sent HTTP/1.0 response with early hints")
-        || m.starts_with("upstream sent unexpected FastCGI record")
-        || m.starts_with("upstream sent too big trailers")
-        || m.starts_with("upstream sent invalid trailer")
-        || m.starts_with("upstream sent more data than specified")
-        || m.starts_with("upstream sent data after")
-        || m.starts_with("invalid header after joining FastCGI records")
-        || m.starts_with("memcached sent invalid")
+    if m.starts("upstream sent invalid chunked response")
+        || m.starts("upstream sent duplicate header line")
+        || m.has("\"Content-Length\" and \"Transfer-Encoding\"")
+        || m.starts("upstream sent invalid \"Content-Length\"")
+        || m.starts("upstream sent unknown \"Transfer-Encoding\"")
+        || m.starts("upstream sent HTTP/1.0 response with early hints")
+        || m.starts("upstream sent unexpected FastCGI record")
+        || m.starts("upstream sent too big trailers")
+        || m.starts("upstream sent invalid trailer")
+        || m.starts("upstream sent more data than specified")
+        || m.starts("upstream sent data after")
+        || m.starts("invalid header after joining FastCGI records")
+        || m.starts("memcached sent invalid")
     {
         return (C::InvalidResponse, None);
     }
-    if m.starts_with("socket() failed") || m.starts_with("accept4() failed") || m.starts_with("accept() failed") {
+    if m.starts("socket() failed") || m.starts("accept4() failed") || m.starts("accept() failed") {
         return (C::SocketFailed, None);
     }
-    if m.contains("worker_connections are not enough") {
+    if m.has("worker_connections are not enough") {
         return (C::WorkerConnections, None);
     }
-    if m.starts_with("still could not bind()") {
+    if m.starts("still could not bind()") {
         return (C::StillCouldNotBind, None);
     }
-    if let Some(rest) = m.strip_prefix("bind() to ") {
-        return (
-            C::BindFailed,
-            Some(rest.strip_suffix(" failed").unwrap_or(rest).to_string()),
-        );
+    if let Some(rest) = m.strip("bind() to ") {
+        return (C::BindFailed, Some(rest.strip_suffix(" failed").unwrap_or(rest)));
     }
-    if let Some(rest) = m.strip_prefix("bind(") {
-        return (C::BindFailed, rest.split_once(')').map(|(a, _)| a.to_string()));
+    if let Some(rest) = m.strip("bind(") {
+        return (C::BindFailed, rest.split_once(')').map(|(a, _)| a));
     }
-    if m.starts_with("unknown directive") {
+    if m.starts("unknown directive") {
         return (C::UnknownDirective, quoted("directive \""));
     }
-    if m.starts_with("invalid PID number")
-        || (m.starts_with("open() \"") && m.contains(".pid\""))
-        || m.starts_with("kill(")
-    {
+    if m.starts("invalid PID number") || (m.starts("open() \"") && m.has(".pid\"")) || m.starts("kill(") {
         return (C::PidFile, quoted("\""));
     }
-    if m.starts_with("open() \"") {
+    if m.starts("open() \"") {
         return (C::OpenFailed, quoted("open() \""));
     }
-    if m.starts_with("cannot load certificate")
-        || m.contains("\"ssl_certificate\" is defined")
-        || m.starts_with("SSL_CTX_use_PrivateKey")
-        || m.starts_with("SSL_CTX_use_certificate")
-        || m.starts_with("SSL_CTX_load_verify_locations")
-        || m.starts_with("BIO_new_file(")
-        || m.starts_with("PEM_read_bio")
+    if m.starts("cannot load certificate")
+        || m.has("\"ssl_certificate\" is defined")
+        || m.starts("SSL_CTX_use_PrivateKey")
+        || m.starts("SSL_CTX_use_certificate")
+        || m.starts("SSL_CTX_load_verify_locations")
+        || m.starts("BIO_new_file(")
+        || m.starts("PEM_read_bio")
     {
         return (C::CertificateLoad, None);
     }
-    if m.starts_with("no port in upstream") {
+    if m.starts("no port in upstream") {
         return (C::NoPortInUpstream, quoted("upstream \""));
     }
-    if m.starts_with("conflicting server name") {
+    if m.starts("conflicting server name") {
         return (C::ConflictingServerName, quoted("name \""));
     }
-    if m.contains(" exited on signal ") || m.contains("exited with fatal code") {
+    if m.has(" exited on signal ") || m.has("exited with fatal code") {
         return (C::WorkerExited, None);
     }
-    if m.contains("client prematurely closed connection")
-        || m.starts_with("client closed connection")
-        || m.contains("client timed out")
+    if m.has("client prematurely closed connection")
+        || m.starts("client closed connection")
+        || m.has("client timed out")
     {
         return (C::ClientClosed, None);
     }
-    if m.starts_with("limiting requests") || m.starts_with("limiting connections") {
+    if m.starts("limiting requests") || m.starts("limiting connections") {
         return (C::LimitReached, None);
     }
     const SYNTAX: &[&str] = &[
@@ -909,10 +1019,72 @@ pub fn classify(message: &str) -> (MessageClass, Option<String>) {
         "dlopen(",
         "module \"",
     ];
-    if SYNTAX.iter().any(|s| m.contains(s)) {
+    if SYNTAX.iter().any(|s| m.has(s)) {
         return (C::ConfigSyntax, None);
     }
     (C::Other, None)
+}
+
+/// A message asked about many phrases in turn (by [`classify`]): each question is answered
+/// without a search where a byte the phrase needs is missing, or for a prefix where the first
+/// byte differs, so that a message of no known template costs little.
+struct Phrases<'a> {
+    text: &'a str,
+    first: Option<u8>,
+    /// The ASCII bytes the text holds, one bit each, read on the first search.
+    present: std::cell::Cell<Option<u128>>,
+}
+
+impl<'a> Phrases<'a> {
+    fn new(text: &'a str) -> Self {
+        Phrases {
+            text,
+            first: text.as_bytes().first().copied(),
+            present: std::cell::Cell::new(None),
+        }
+    }
+
+    /// `text.starts_with(phrase)`.
+    fn starts(&self, phrase: &str) -> bool {
+        self.first == phrase.as_bytes().first().copied() && self.text.starts_with(phrase)
+    }
+
+    /// `text.strip_prefix(phrase)`.
+    fn strip(&self, phrase: &str) -> Option<&'a str> {
+        if self.starts(phrase) {
+            Some(&self.text[phrase.len()..])
+        } else {
+            None
+        }
+    }
+
+    /// `text.contains(phrase)`.
+    fn has(&self, phrase: &str) -> bool {
+        self.find(phrase).is_some()
+    }
+
+    /// `text.find(phrase)`.
+    fn find(&self, phrase: &str) -> Option<usize> {
+        let present = match self.present.get() {
+            Some(present) => present,
+            None => {
+                let present = self
+                    .text
+                    .bytes()
+                    .filter(u8::is_ascii)
+                    .fold(0u128, |set, b| set | 1 << b);
+                self.present.set(Some(present));
+                present
+            }
+        };
+        // A phrase whose first, middle or last byte is missing cannot occur.
+        let p = phrase.as_bytes();
+        let needs = [p[0], p[p.len() / 2], p[p.len() - 1]];
+        if needs.iter().any(|&b| b.is_ascii() && present & (1 << b) == 0) {
+            return None;
+        }
+        find_sep(self.text, phrase)
+    }
 }
 
 /// `haystack.find(needle)` for the separators and phrases searched in one log line: a scan for
