@@ -30,6 +30,7 @@ pub mod paste;
 pub mod redact;
 pub mod report;
 pub mod rules;
+pub mod shared_str;
 pub mod span;
 pub mod split;
 pub mod tree;

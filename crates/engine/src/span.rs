@@ -76,7 +76,7 @@ pub fn lines(text: &str, base: usize) -> impl Iterator<Item = Line<'_>> + '_ {
             return None;
         }
         let rest = &text[pos..];
-        let (content_len, advance) = match rest.find('\n') {
+        let (content_len, advance) = match memchr::memchr(b'\n', rest.as_bytes()) {
             Some(i) => (i, i + 1),
             None => (rest.len(), rest.len()),
         };
@@ -103,8 +103,7 @@ impl LineIndex {
     /// Indexes the line starts of `text`.
     pub fn new(text: &str) -> Self {
         let mut starts = vec![0];
-        // `match_indices` with a char searches with memchr, a word at a time.
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
         LineIndex { starts }
     }
 

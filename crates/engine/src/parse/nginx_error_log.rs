@@ -5,10 +5,13 @@
 //! matched from the right so that upstream text inside the message cannot confuse it, and a
 //! large log parses at hundreds of MB/s.
 
+use std::sync::Arc;
+
 use crate::facts::{ErrorEvent, Fact, FactAt, Level, LogForm, MessageClass};
 use crate::kind::Kind;
 use crate::parse::registry::{KindSpec, share_of_lines};
 use crate::parse::{ParseContext, Parsed};
+use crate::shared_str::SharedStr;
 use crate::span::{Span, lines};
 
 /// How error logs are recognised and parsed.
@@ -183,6 +186,10 @@ fn event_at(span: Span, event: ErrorEvent) -> FactAt {
 
 /// Lines that carry nothing but are no reason to worry: blanks, `tail` headers, ellipses.
 fn is_ignorable(text: &str) -> bool {
+    // Most lines start with a letter or digit: no blank, no ellipsis.
+    if text.as_bytes().first().is_some_and(u8::is_ascii_alphanumeric) {
+        return false;
+    }
     let t = text.trim();
     t.is_empty() || t.chars().all(|c| c == '.' || c == '…' || c == '-' || c == ' ') || t == "[...]" || t == "(...)"
 }
@@ -190,7 +197,7 @@ fn is_ignorable(text: &str) -> bool {
 /// A FastCGI stderr entry is closed once its tail (` while ...` or `, client: `) follows the
 /// closing quote.
 fn stderr_closed(text: &str) -> bool {
-    text.contains("\" while ") || text.contains("\", client: ") || text.ends_with('"')
+    find_sep(text, "\" while ").is_some() || find_sep(text, "\", client: ").is_some() || text.ends_with('"')
 }
 
 /// True when `text` reads as one nginx error-log line (any form).
@@ -209,13 +216,20 @@ fn file_form_head(t: &str) -> Option<(Level, &str)> {
     // The date is digits; the time may be redacted (`14:MM:SS`, `XX:XX:XX`).
     let date = [0, 1, 2, 3, 5, 6, 8, 9];
     let time = [11, 12, 14, 15, 17, 18];
-    if !date.iter().all(|&i| b[i].is_ascii_digit()) || !time.iter().all(|&i| b[i].is_ascii_alphanumeric()) {
+    if !date.iter().all(|&i| b[i].is_ascii_digit())
+        || !time.iter().all(|&i| b[i].is_ascii_alphanumeric())
+        || &b[19..21] != b" ["
+    {
         return None;
     }
-    let rest = t.get(19..)?.strip_prefix(" [")?;
-    let (level, rest) = rest.split_once("] ")?;
-    Some((Level::parse(level)?, rest))
+    // The level word closes with `] ` (a further `] ` would make the word no level).
+    let words = &b[21..b.len().min(21 + LONGEST_LEVEL + 2)];
+    let close = 21 + words.windows(2).position(|pair| pair == b"] ")?;
+    Some((Level::parse(&t[21..close])?, &t[close + 2..]))
 }
+
+/// Length of the longest level word (`notice`).
+const LONGEST_LEVEL: usize = "notice".len();
 
 /// Parses one line (or a joined multi-line entry) in any of the forms. `None` when the text
 /// is not an nginx error-log line.
@@ -252,7 +266,10 @@ fn respaced(text: &str) -> Option<String> {
             (re(r"HTTP / (\d)"), "HTTP/$1"),
         ]
     });
-    if !(text.contains(" # ") || text.contains("* ") || text.contains(" ()") || text.contains(": /")) {
+    if !["* ", " # ", " ()", ": /"]
+        .iter()
+        .any(|sep| find_sep(text, sep).is_some())
+    {
         return None;
     }
     let mut fixed = text.to_string();
@@ -322,7 +339,7 @@ pub(crate) fn unwrap_prefixes(text: &str) -> (&str, Option<LogForm>) {
         .find(|&i| t.is_char_boundary(i))
         .unwrap_or(0);
     let head = t.get(..head_end).unwrap_or("");
-    if let Some(bar) = head.find(" | ").or_else(|| head.find(" |"))
+    if let Some(bar) = find_sep(head, " | ").or_else(|| find_sep(head, " |"))
         && let (Some(name), Some(rest)) = (t.get(..bar), t.get(bar..).and_then(|r| r.strip_prefix(" |")))
     {
         let rest = rest.strip_prefix(' ').unwrap_or(rest);
@@ -402,37 +419,79 @@ pub(crate) fn strip_syslog_header(t: &str) -> Option<&str> {
 fn parse_file_form(t: &str) -> Option<ErrorEvent> {
     let (level, rest) = file_form_head(t)?;
     let time = t.get(..19)?;
-    let mut event = ErrorEvent {
-        time: Some(time.to_string()),
-        level: Some(level),
-        ..Default::default()
-    };
     let mut rest = rest;
-    if let Some((ids, after)) = rest.split_once(": ")
-        && let Some((pid, tid)) = ids.split_once('#')
-        && let (Ok(pid), Ok(tid)) = (pid.parse(), tid.parse())
+    let mut ids = (None, None);
+    if let Some((pid_tid, after)) = split_ids(rest)
+        && let Some((pid, tid)) = pid_tid.split_once('#')
+        && let (Some(pid), Some(tid)) = (number(pid), number(tid))
     {
-        event.pid = Some(pid);
-        event.tid = Some(tid);
+        ids = (Some(pid), Some(tid));
         rest = after;
     }
     let (connection, rest) = strip_connection(rest);
-    event.connection = connection;
-    read_body(rest).fill(&mut event);
+    let body = read_body(rest);
+    let source = Source::new(t);
+    let mut event = ErrorEvent {
+        time: Some(source.share(time)),
+        level: Some(level),
+        pid: ids.0,
+        tid: ids.1,
+        connection,
+        ..Default::default()
+    };
+    body.fill(&mut event, &source);
     Some(event)
+}
+
+/// `text.split_once(": ")` for the `PID#TID: ` after the level: read directly when it is digits,
+/// `#` and digits (nearly always).
+fn split_ids(text: &str) -> Option<(&str, &str)> {
+    let b = text.as_bytes();
+    let pid_end = b.iter().position(|c| !c.is_ascii_digit()).unwrap_or(b.len());
+    if b.get(pid_end) == Some(&b'#') {
+        let tid_end = pid_end
+            + 1
+            + b[pid_end + 1..]
+                .iter()
+                .position(|c| !c.is_ascii_digit())
+                .unwrap_or(b.len() - pid_end - 1);
+        if b[tid_end..].starts_with(b": ") {
+            return Some((&text[..tid_end], &text[tid_end + 2..]));
+        }
+    }
+    split_sep(text, ": ")
+}
+
+/// `text.parse().ok()`, with the all-digits case (nearly every case) read directly.
+fn number<T: TryFrom<u64> + std::str::FromStr>(text: &str) -> Option<T> {
+    let digits = text.as_bytes();
+    // 19 digits always fit in a u64.
+    if !digits.is_empty() && digits.len() <= 19 && digits.iter().all(u8::is_ascii_digit) {
+        let n = digits.iter().fold(0u64, |n, &d| n * 10 + u64::from(d - b'0'));
+        return T::try_from(n).ok();
+    }
+    text.parse().ok()
 }
 
 /// Strips `*4711 ` (the connection number; a redacted `*XXXX ` too) from the start of `rest`:
 /// the number (`None` when redacted or absent) and the text after it.
 fn strip_connection(rest: &str) -> (Option<u64>, &str) {
-    let Some(after) = rest.strip_prefix('*') else {
-        return (None, rest);
-    };
-    let token_len = after.bytes().take_while(|b| b.is_ascii_alphanumeric()).count();
-    if token_len == 0 || token_len > 20 || after.as_bytes().get(token_len) != Some(&b' ') {
+    if rest.as_bytes().first() != Some(&b'*') {
         return (None, rest);
     }
-    (after[..token_len].parse().ok(), &after[token_len + 1..])
+    let after = &rest[1..];
+    // The token ends at the first byte that is not alphanumeric, which must be a space
+    // within 21 bytes.
+    let bytes = after.as_bytes();
+    let token_len = bytes
+        .iter()
+        .take(21)
+        .position(|b| !b.is_ascii_alphanumeric())
+        .unwrap_or(bytes.len().min(21));
+    if token_len == 0 || token_len > 20 || bytes.get(token_len) != Some(&b' ') {
+        return (None, rest);
+    }
+    (number(&after[..token_len]), &after[token_len + 1..])
 }
 
 /// `[error] 1046#1046: *2094 message...`: the file form with its date cut off.
@@ -452,7 +511,7 @@ fn parse_level_form(t: &str) -> Option<ErrorEvent> {
         form: Some(LogForm::File),
         ..Default::default()
     };
-    read_body(rest).fill(&mut event);
+    read_body(rest).fill(&mut event, &Source::new(t));
     Some(event)
 }
 
@@ -482,7 +541,7 @@ fn parse_console_form(t: &str) -> Option<ErrorEvent> {
         form: Some(LogForm::Console),
         ..Default::default()
     };
-    read_body(rest).fill(&mut event);
+    read_body(rest).fill(&mut event, &Source::new(t));
     Some(event)
 }
 
@@ -501,7 +560,7 @@ fn parse_bare(t: &str) -> Option<ErrorEvent> {
         form: Some(LogForm::Bare),
         ..Default::default()
     };
-    body.fill(&mut event);
+    body.fill(&mut event, &Source::new(t));
     Some(event)
 }
 
@@ -560,28 +619,56 @@ impl Body<'_> {
         (self.class != MessageClass::Other && (has_tail || self.errno.is_some())) || strong || specific
     }
 
-    /// Copies what was read into `event`.
-    fn fill(self, event: &mut ErrorEvent) {
-        let own = |v: Option<&str>| v.map(str::to_string);
+    /// Puts what was read into `event`, each text a part of `source`.
+    fn fill(self, event: &mut ErrorEvent, source: &Source<'_>) {
+        let share = |v: Option<&str>| v.map(|v| source.share(v));
         if let Some(tail) = self.tail {
-            event.client = own(tail.client);
-            event.server = own(tail.server.map(str::trim_end));
-            event.request = own(tail.request);
-            event.subrequest = own(tail.subrequest);
-            event.upstream = own(tail.upstream);
-            event.host = own(tail.host);
-            event.referrer = own(tail.referrer);
+            event.client = share(tail.client);
+            event.server = share(tail.server.map(str::trim_end));
+            event.request = share(tail.request);
+            event.subrequest = share(tail.subrequest);
+            event.upstream = share(tail.upstream);
+            event.host = share(tail.host);
+            event.referrer = share(tail.referrer);
         }
-        event.message = self.message.to_string();
+        event.message = source.share(self.message);
         event.class = self.class;
         event.errno = self.errno;
-        event.errno_text = own(self.errno_text);
-        event.action = own(self.action);
+        event.errno_text = share(self.errno_text);
+        event.action = share(self.action);
         if let Some((file, line)) = self.config {
-            event.config_file = Some(file.to_string());
+            event.config_file = Some(source.share(file));
             event.config_line = Some(line);
         }
-        event.target = own(self.target);
+        event.target = share(self.target);
+    }
+}
+
+/// The text an entry was read from, copied once: every field of the entry is a part of the copy.
+struct Source<'a> {
+    text: &'a str,
+    copy: Arc<str>,
+}
+
+impl<'a> Source<'a> {
+    fn new(text: &'a str) -> Self {
+        Source {
+            text,
+            copy: Arc::from(text),
+        }
+    }
+
+    /// `part` as a part of the copy, when it is a slice of the text (the same bytes, found by
+    /// address); text from elsewhere (a phase completed from [`ACTIONS`]) is copied alone.
+    fn share(&self, part: &str) -> SharedStr {
+        let at = (part.as_ptr() as usize).wrapping_sub(self.text.as_ptr() as usize);
+        if at <= self.text.len()
+            && part.len() <= self.text.len() - at
+            && let Some(shared) = SharedStr::part(&self.copy, at..at + part.len())
+        {
+            return shared;
+        }
+        SharedStr::from(part)
     }
 }
 
@@ -612,7 +699,7 @@ fn read_body(body: &str) -> Body<'_> {
         }
         if !head.ends_with(')')
             && let Some(open) = rfind_sep(head, " (")
-            && let Some((num, text)) = head[open + 2..].split_once(": ")
+            && let Some((num, text)) = split_sep(&head[open + 2..], ": ")
             && !num.is_empty()
             && num.len() <= 5
             && num.bytes().all(|b| b.is_ascii_digit())
@@ -626,12 +713,18 @@ fn read_body(body: &str) -> Body<'_> {
     // ` while ACTION` at the end of the head.
     if let Some(i) = rfind_sep(head, " while ") {
         let candidate = &head[i + 7..];
-        let known = ACTIONS.contains(&candidate);
-        let plausible = candidate.split(' ').count() <= 6
-            && candidate
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b == b' ' || b == b'-');
-        if known || plausible {
+        let known = || {
+            ACTIONS
+                .iter()
+                .any(|a| a.len() == candidate.len() && a.as_bytes()[0] == candidate.as_bytes()[0] && *a == candidate)
+        };
+        let plausible = || {
+            candidate.bytes().filter(|&b| b == b' ').count() < 6
+                && candidate
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b == b' ' || b == b'-')
+        };
+        if known() || plausible() {
             read.action = Some(candidate);
             head = &head[..i];
         } else if let Some(action) = ACTIONS
@@ -648,12 +741,12 @@ fn read_body(body: &str) -> Body<'_> {
         && let Some(open) = rfind_sep(head, " (")
     {
         let inner = &head[open + 2..head.len() - 1];
-        if let Some((num, text)) = inner.split_once(": ")
+        if let Some((num, text)) = split_sep(inner, ": ")
             && !num.is_empty()
             && num.len() <= 5
             && num.bytes().all(|b| b.is_ascii_digit())
         {
-            read.errno = num.parse().ok();
+            read.errno = number(num);
             read.errno_text = Some(text);
             head = &head[..open];
         }
@@ -717,15 +810,17 @@ fn split_tail(body: &str) -> (&str, Option<Tail<'_>>) {
     let mut counts = [0usize; FIRST_KEYS.len()];
     let bytes = body.as_bytes();
     let mut end = bytes.len();
-    while let Some(comma) = body[..end].rfind(',') {
+    while let Some(comma) = memchr::memrchr(b',', &bytes[..end]) {
         end = comma;
-        if bytes.get(comma + 1) != Some(&b' ') {
-            continue;
-        }
-        let rest = &body[comma..];
-        if let Some(k) = FIRST_KEYS.iter().position(|key| rest.starts_with(key))
-            && counts[k] < MAX_CANDIDATES
-        {
+        // The byte after `, ` tells which key can follow.
+        let k = match bytes.get(comma + 1..comma + 3) {
+            Some(b" c") if bytes[comma..].starts_with(FIRST_KEYS[0].as_bytes()) => 0,
+            Some(b" c") if bytes[comma..].starts_with(FIRST_KEYS[1].as_bytes()) => 1,
+            Some(b" r") if bytes[comma..].starts_with(FIRST_KEYS[2].as_bytes()) => 2,
+            Some(b" u") if bytes[comma..].starts_with(FIRST_KEYS[3].as_bytes()) => 3,
+            _ => continue,
+        };
+        if counts[k] < MAX_CANDIDATES {
             candidates[k][counts[k]] = comma;
             counts[k] += 1;
         }
@@ -744,39 +839,43 @@ fn split_tail(body: &str) -> (&str, Option<Tail<'_>>) {
 /// escapes, closed by a quote followed by `, ` or the end) or running to the next `, `.
 fn parse_tail(text: &str) -> Option<Tail<'_>> {
     let mut tail = Tail::default();
-    let mut rest = text;
-    let mut fields = 0;
+    // The value of a key nginx writes that no field keeps.
+    let mut dropped = None;
+    let mut at = 0;
     loop {
-        let colon = find_sep(rest, ": ")?;
-        let key = &rest[..colon];
-        let after = &rest[colon + 2..];
-        let (value, next) = read_value(after);
-        let slot = match key {
-            "client" => &mut tail.client,
-            "server" => &mut tail.server,
-            "request" => &mut tail.request,
-            "subrequest" => &mut tail.subrequest,
-            "upstream" => &mut tail.upstream,
-            "host" => &mut tail.host,
-            "referrer" => &mut tail.referrer,
-            "resolver" | "login" | "context" => &mut None,
+        // A key runs to the first `: ` (no known key holds one).
+        let rest = &text.as_bytes()[at..];
+        let (key_len, slot) = match rest.first()? {
+            b'c' if rest.starts_with(b"client: ") => ("client".len(), &mut tail.client),
+            b'c' if rest.starts_with(b"context: ") => ("context".len(), &mut dropped),
+            b's' if rest.starts_with(b"server: ") => ("server".len(), &mut tail.server),
+            b's' if rest.starts_with(b"subrequest: ") => ("subrequest".len(), &mut tail.subrequest),
+            b'r' if rest.starts_with(b"request: ") => ("request".len(), &mut tail.request),
+            b'r' if rest.starts_with(b"referrer: ") => ("referrer".len(), &mut tail.referrer),
+            b'r' if rest.starts_with(b"resolver: ") => ("resolver".len(), &mut dropped),
+            b'u' if rest.starts_with(b"upstream: ") => ("upstream".len(), &mut tail.upstream),
+            b'h' if rest.starts_with(b"host: ") => ("host".len(), &mut tail.host),
+            b'l' if rest.starts_with(b"login: ") => ("login".len(), &mut dropped),
             _ => return None,
         };
+        let (value, next) = read_value(&text[at + key_len + 2..]);
         *slot = Some(value);
-        fields += 1;
-        match next.strip_prefix(", ") {
-            Some(n) if !n.is_empty() => rest = n,
-            _ => return (fields > 0 && next.trim().is_empty()).then_some(tail),
+        if next.len() > 2 && next.as_bytes().starts_with(b", ") {
+            // `next` is the end of `text`.
+            at = text.len() - next.len() + 2;
+        } else {
+            return next.trim().is_empty().then_some(tail);
         }
     }
 }
 
 /// Reads one tail value: a quoted string or text up to `, `. Returns the value and what follows.
 fn read_value(text: &str) -> (&str, &str) {
-    if let Some(quoted) = text.strip_prefix('"') {
+    if text.as_bytes().first() == Some(&b'"') {
+        let quoted = &text[1..];
         let bytes = quoted.as_bytes();
         let mut i = 0;
-        while let Some(off) = bytes[i..].iter().position(|&b| b == b'"' || b == b'\\') {
+        while let Some(off) = memchr::memchr2(b'"', b'\\', &bytes[i..]) {
             i += off;
             if bytes[i] == b'\\' {
                 i += 2;
@@ -793,8 +892,8 @@ fn read_value(text: &str) -> (&str, &str) {
         }
         (quoted, "")
     } else {
+        // `server: , request:` (empty server name) and values up to the next key.
         match find_sep(text, ", ") {
-            // `server: , request:` (empty server name) and values up to the next key.
             Some(i) => (&text[..i], &text[i..]),
             None => (text, ""),
         }
@@ -809,13 +908,13 @@ pub fn peer_of_upstream(upstream: &str) -> String {
 
 /// [`peer_of_upstream`], borrowed from the value.
 fn peer_in_upstream(upstream: &str) -> &str {
-    let rest = upstream.split_once("://").map_or(upstream, |(_, r)| r);
+    let rest = split_sep(upstream, "://").map_or(upstream, |(_, r)| r);
     if let Some(path) = rest.strip_prefix("unix:") {
         // `unix:/path:` + URI
-        let end = path.find(':').unwrap_or(path.len());
+        let end = memchr::memchr(b':', path.as_bytes()).unwrap_or(path.len());
         return &rest[.."unix:".len() + end];
     }
-    let end = rest.find('/').unwrap_or(rest.len());
+    let end = memchr::memchr(b'/', rest.as_bytes()).unwrap_or(rest.len());
     &rest[..end]
 }
 
@@ -824,7 +923,7 @@ pub fn classify(message: &str) -> (MessageClass, Option<&str>) {
     use MessageClass as C;
     let m = &Phrases::new(message);
     let quoted = |prefix: &str| -> Option<&str> {
-        let i = m.find(prefix)?;
+        let i = find_sep(message, prefix)?;
         let rest = &message[i + prefix.len()..];
         let end = rest.find('"')?;
         Some(&rest[..end])
@@ -833,7 +932,7 @@ pub fn classify(message: &str) -> (MessageClass, Option<&str>) {
         let target = rest.strip_suffix(" failed").unwrap_or(rest);
         return (C::ConnectFailed, Some(target));
     }
-    if m.starts("connect() failed") || m.has("reported that connect() failed") {
+    if m.starts("connect() failed") || m.has(phrase!("reported that connect() failed")) {
         return (C::ConnectFailed, None);
     }
     if m.starts("upstream timed out") {
@@ -872,17 +971,18 @@ pub fn classify(message: &str) -> (MessageClass, Option<&str>) {
     if let Some(name) = m.strip("no resolver defined to resolve ") {
         return (C::NoResolver, Some(name));
     }
-    if let Some(i) = m.find(" could not be resolved") {
+    if let Some(i) = m.find(phrase!(" could not be resolved")) {
         let name = message[..i].rsplit(' ').next().unwrap_or("");
         return (C::CouldNotBeResolved, Some(name));
     }
-    if m.has("host not found in upstream") {
+    if m.has(phrase!("host not found in upstream")) {
         return (C::HostNotFoundInUpstream, quoted("upstream \""));
     }
     if m.starts("host not found in resolver") {
         return (C::ConfigSyntax, quoted("resolver \""));
     }
-    if m.starts("recv() failed") || m.starts("readv() failed") || m.has("reported about an closed connection") {
+    if m.starts("recv() failed") || m.starts("readv() failed") || m.has(phrase!("reported about an closed connection"))
+    {
         return (C::RecvFailed, None);
     }
     if m.starts("send() failed")
@@ -906,7 +1006,7 @@ pub fn classify(message: &str) -> (MessageClass, Option<&str>) {
     }
     // Every HTTP/2 upstream template starts with `upstream` (a config error such as
     // `invalid parameter "http2"` is no framing error).
-    if (m.starts("upstream") && (m.has("http2") || m.has(":status")))
+    if (m.starts("upstream") && (m.has(phrase!("http2")) || m.has(phrase!(":status"))))
         || m.starts("upstream rejected request with error")
         || m.starts("upstream sent goaway")
         || m.starts("upstream sent frame for unknown stream")
@@ -920,7 +1020,7 @@ pub fn classify(message: &str) -> (MessageClass, Option<&str>) {
     }
     if m.starts("upstream sent invalid chunked response")
         || m.starts("upstream sent duplicate header line")
-        || m.has("\"Content-Length\" and \"Transfer-Encoding\"")
+        || m.has(phrase!("\"Content-Length\" and \"Transfer-Encoding\""))
         || m.starts("upstream sent invalid \"Content-Length\"")
         || m.starts("upstream sent unknown \"Transfer-Encoding\"")
         || m.starts("upstream sent HTTP/1.0 response with early hints")
@@ -937,7 +1037,7 @@ pub fn classify(message: &str) -> (MessageClass, Option<&str>) {
     if m.starts("socket() failed") || m.starts("accept4() failed") || m.starts("accept() failed") {
         return (C::SocketFailed, None);
     }
-    if m.has("worker_connections are not enough") {
+    if m.has(phrase!("worker_connections are not enough")) {
         return (C::WorkerConnections, None);
     }
     if m.starts("still could not bind()") {
@@ -952,14 +1052,14 @@ pub fn classify(message: &str) -> (MessageClass, Option<&str>) {
     if m.starts("unknown directive") {
         return (C::UnknownDirective, quoted("directive \""));
     }
-    if m.starts("invalid PID number") || (m.starts("open() \"") && m.has(".pid\"")) || m.starts("kill(") {
+    if m.starts("invalid PID number") || (m.starts("open() \"") && m.has(phrase!(".pid\""))) || m.starts("kill(") {
         return (C::PidFile, quoted("\""));
     }
     if m.starts("open() \"") {
         return (C::OpenFailed, quoted("open() \""));
     }
     if m.starts("cannot load certificate")
-        || m.has("\"ssl_certificate\" is defined")
+        || m.has(phrase!("\"ssl_certificate\" is defined"))
         || m.starts("SSL_CTX_use_PrivateKey")
         || m.starts("SSL_CTX_use_certificate")
         || m.starts("SSL_CTX_load_verify_locations")
@@ -974,19 +1074,19 @@ pub fn classify(message: &str) -> (MessageClass, Option<&str>) {
     if m.starts("conflicting server name") {
         return (C::ConflictingServerName, quoted("name \""));
     }
-    if m.has(" exited on signal ") || m.has("exited with fatal code") {
+    if m.has(phrase!(" exited on signal ")) || m.has(phrase!("exited with fatal code")) {
         return (C::WorkerExited, None);
     }
-    if m.has("client prematurely closed connection")
+    if m.has(phrase!("client prematurely closed connection"))
         || m.starts("client closed connection")
-        || m.has("client timed out")
+        || m.has(phrase!("client timed out"))
     {
         return (C::ClientClosed, None);
     }
     if m.starts("limiting requests") || m.starts("limiting connections") {
         return (C::LimitReached, None);
     }
-    const SYNTAX: &[&str] = &[
+    const SYNTAX: [Phrase; 31] = Phrase::all([
         "directive is not allowed here",
         "invalid number of arguments",
         "is not terminated by",
@@ -1018,105 +1118,205 @@ pub fn classify(message: &str) -> (MessageClass, Option<&str>) {
         "pcre",
         "dlopen(",
         "module \"",
-    ];
-    if SYNTAX.iter().any(|s| m.has(s)) {
+    ]);
+    if SYNTAX.iter().any(|s| m.has(*s)) {
         return (C::ConfigSyntax, None);
     }
     (C::Other, None)
 }
 
-/// A message asked about many phrases in turn (by [`classify`]): each question is answered
-/// without a search where a byte the phrase needs is missing, or for a prefix where the first
-/// byte differs, so that a message of no known template costs little.
+/// A phrase [`classify`] looks for in messages, with the byte to look for first: its rarest.
+#[derive(Clone, Copy)]
+struct Phrase {
+    text: &'static str,
+    anchor: usize,
+}
+
+impl Phrase {
+    const fn new(text: &'static str) -> Self {
+        let bytes = text.as_bytes();
+        let mut anchor = 0;
+        let mut i = 1;
+        while i < bytes.len() {
+            if RARITY[bytes[i] as usize] > RARITY[bytes[anchor] as usize] {
+                anchor = i;
+            }
+            i += 1;
+        }
+        Phrase { text, anchor }
+    }
+
+    const fn all<const N: usize>(texts: [&'static str; N]) -> [Phrase; N] {
+        let mut phrases = [Phrase { text: "", anchor: 0 }; N];
+        let mut i = 0;
+        while i < N {
+            phrases[i] = Phrase::new(texts[i]);
+            i += 1;
+        }
+        phrases
+    }
+}
+
+/// A [`Phrase`] with its rarest byte found at compile time.
+macro_rules! phrase {
+    ($text:literal) => {
+        const { Phrase::new($text) }
+    };
+}
+use phrase;
+
+/// A message asked about many phrases in turn (by [`classify`]): a question about a prefix is
+/// answered without a compare where the first byte differs, one about a phrase without a search
+/// where the message is shorter or (short messages) lacks a byte of it, so that a message of no
+/// known template costs little.
 struct Phrases<'a> {
     text: &'a str,
     first: Option<u8>,
-    /// The ASCII bytes the text holds, one bit each, read on the first search.
-    present: std::cell::Cell<Option<u128>>,
+    /// The bytes a short text holds, read on the first search.
+    present: std::cell::OnceCell<Option<ByteSet>>,
 }
+
+/// Texts up to this length have their bytes collected before phrases are searched in them.
+const SHORT_MESSAGE: usize = 64;
 
 impl<'a> Phrases<'a> {
     fn new(text: &'a str) -> Self {
         Phrases {
             text,
             first: text.as_bytes().first().copied(),
-            present: std::cell::Cell::new(None),
+            present: std::cell::OnceCell::new(),
         }
     }
 
-    /// `text.starts_with(phrase)`.
-    fn starts(&self, phrase: &str) -> bool {
-        self.first == phrase.as_bytes().first().copied() && self.text.starts_with(phrase)
+    /// `text.starts_with(prefix)`.
+    fn starts(&self, prefix: &str) -> bool {
+        self.first == prefix.as_bytes().first().copied() && self.text.starts_with(prefix)
     }
 
-    /// `text.strip_prefix(phrase)`.
-    fn strip(&self, phrase: &str) -> Option<&'a str> {
-        if self.starts(phrase) {
-            Some(&self.text[phrase.len()..])
+    /// `text.strip_prefix(prefix)`.
+    fn strip(&self, prefix: &str) -> Option<&'a str> {
+        if self.starts(prefix) {
+            Some(&self.text[prefix.len()..])
         } else {
             None
         }
     }
 
     /// `text.contains(phrase)`.
-    fn has(&self, phrase: &str) -> bool {
+    fn has(&self, phrase: Phrase) -> bool {
         self.find(phrase).is_some()
     }
 
     /// `text.find(phrase)`.
-    fn find(&self, phrase: &str) -> Option<usize> {
-        let present = match self.present.get() {
-            Some(present) => present,
-            None => {
-                let present = self
-                    .text
-                    .bytes()
-                    .filter(u8::is_ascii)
-                    .fold(0u128, |set, b| set | 1 << b);
-                self.present.set(Some(present));
-                present
-            }
-        };
-        // A phrase whose first, middle or last byte is missing cannot occur.
-        let p = phrase.as_bytes();
-        let needs = [p[0], p[p.len() / 2], p[p.len() - 1]];
-        if needs.iter().any(|&b| b.is_ascii() && present & (1 << b) == 0) {
+    fn find(&self, phrase: Phrase) -> Option<usize> {
+        let p = phrase.text.as_bytes();
+        if p.len() > self.text.len() {
             return None;
         }
-        find_sep(self.text, phrase)
+        let present = self
+            .present
+            .get_or_init(|| (self.text.len() <= SHORT_MESSAGE).then(|| ByteSet::of(self.text.as_bytes())));
+        if let Some(present) = present
+            && !(present.has(p[phrase.anchor]) && present.has(p[0]) && present.has(p[p.len() - 1]))
+        {
+            return None;
+        }
+        find_anchored(self.text, phrase.text, phrase.anchor)
     }
 }
 
-/// `haystack.find(needle)` for the separators and phrases searched in one log line: a scan for
-/// the needle's first byte and a compare, without the two-way searcher `str::find` sets up per
-/// call (which cost more than the rest of a line's parse). `needle` must not be empty.
+/// A set of bytes, one bit each.
+struct ByteSet([u64; 4]);
+
+impl ByteSet {
+    fn of(bytes: &[u8]) -> Self {
+        let mut set = [0u64; 4];
+        for &b in bytes {
+            set[usize::from(b >> 6)] |= 1 << (b & 63);
+        }
+        ByteSet(set)
+    }
+
+    fn has(&self, b: u8) -> bool {
+        self.0[usize::from(b >> 6)] & (1 << (b & 63)) != 0
+    }
+}
+
+/// `haystack.find(sep)` for the separators and phrases searched in one log line: a `memchr`
+/// for one byte of `sep` and a compare, without the two-way searcher `str::find` sets up per call
+/// (which cost more than the rest of a line's parse). `sep` must not be empty.
 fn find_sep(haystack: &str, sep: &str) -> Option<usize> {
-    let bytes = haystack.as_bytes();
-    let first = sep.as_bytes()[0];
-    let mut from = 0;
-    while let Some(i) = bytes[from..].iter().position(|&b| b == first) {
-        let at = from + i;
-        if bytes[at..].starts_with(sep.as_bytes()) {
-            return Some(at);
+    find_anchored(haystack, sep, anchor(sep.as_bytes()))
+}
+
+/// [`find_sep`] looking for the byte `sep[k]`.
+fn find_anchored(haystack: &str, sep: &str, k: usize) -> Option<usize> {
+    find_bytes(haystack.as_bytes(), sep.as_bytes(), k)
+}
+
+/// [`find_anchored`] in bytes.
+fn find_bytes(bytes: &[u8], sep: &[u8], k: usize) -> Option<usize> {
+    let mut from = k;
+    while from < bytes.len() {
+        let at = from + memchr::memchr(sep[k], &bytes[from..])?;
+        if holds_at(bytes, at - k, sep) {
+            return Some(at - k);
         }
         from = at + 1;
     }
     None
 }
 
+/// `text.split_once(sep)`, as [`find_sep`] does it.
+fn split_sep<'a>(text: &'a str, sep: &str) -> Option<(&'a str, &'a str)> {
+    let at = find_sep(text, sep)?;
+    Some((&text[..at], &text[at + sep.len()..]))
+}
+
 /// `haystack.rfind(sep)`, as [`find_sep`] does it.
 fn rfind_sep(haystack: &str, sep: &str) -> Option<usize> {
-    let bytes = haystack.as_bytes();
-    let first = sep.as_bytes()[0];
-    let mut end = bytes.len();
-    while let Some(at) = bytes[..end].iter().rposition(|&b| b == first) {
-        if bytes[at..].starts_with(sep.as_bytes()) {
-            return Some(at);
+    let (bytes, sep) = (haystack.as_bytes(), sep.as_bytes());
+    let k = anchor(sep);
+    // The anchor byte of a match lies in `k..=len - (sep.len() - k)`.
+    let mut end = (bytes.len() + k + 1).checked_sub(sep.len())?;
+    while end > k {
+        let at = k + memchr::memrchr(sep[k], &bytes[k..end])?;
+        if holds_at(bytes, at - k, sep) {
+            return Some(at - k);
         }
         end = at;
     }
     None
 }
+
+/// `bytes[at..].starts_with(part)`.
+fn holds_at(bytes: &[u8], at: usize, part: &[u8]) -> bool {
+    bytes.get(at..at + part.len()) == Some(part)
+}
+
+/// The byte of `sep` to look for: the rarest in log text (the first of the rarest).
+fn anchor(sep: &[u8]) -> usize {
+    let mut best = 0;
+    for (i, &b) in sep.iter().enumerate().skip(1) {
+        if RARITY[usize::from(b)] > RARITY[usize::from(sep[best])] {
+            best = i;
+        }
+    }
+    best
+}
+
+/// How rare each byte is in log lines, higher being rarer: the bytes of `COMMON` from the most
+/// common on, every other byte rarest.
+const RARITY: [u8; 256] = {
+    const COMMON: &[u8] = b" etaoinsrhldcupmfgywb0123456789.,:/-\"vkTSEACROIN";
+    let mut rarity = [u8::MAX; 256];
+    let mut i = 0;
+    while i < COMMON.len() {
+        rarity[COMMON[i] as usize] = i as u8;
+        i += 1;
+    }
+    rarity
+};
 
 #[cfg(test)]
 mod tests {
