@@ -1,8 +1,9 @@
 //! The typed facts parsers extract from artifacts: the vocabulary the model is built from.
 //!
 //! Every fact carries the span (bytes of its paste) it was read from, so a finding can quote the
-//! person's own line. Values are owned strings exactly as written (no normalisation beyond
-//! trimming); helpers such as [`Endpoint::parse`] interpret them.
+//! person's own line. Values are strings exactly as written, no normalisation beyond trimming
+//! (owned; for error events, [`SharedStr`] parts of one copy of the line); helpers such as
+//! [`Endpoint::parse`] interpret them.
 
 use serde::{Deserialize, Serialize};
 

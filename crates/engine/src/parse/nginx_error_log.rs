@@ -1545,6 +1545,88 @@ mod tests {
         );
     }
 
+    /// Texts built from the pieces the searches look for, so that near misses are common.
+    fn pieces() -> impl proptest::strategy::Strategy<Value = String> {
+        let piece = proptest::sample::select(vec![
+            ": ",
+            ", ",
+            " ",
+            ":",
+            ",",
+            "\"",
+            "\\",
+            "#",
+            "12",
+            "0",
+            "é",
+            "a",
+            " while ",
+            " (",
+            ")",
+            "client",
+            ": /",
+            "upstream",
+            "could not be resolved",
+            "connect() failed",
+            "] ",
+        ]);
+        proptest::collection::vec(piece, 0..12).prop_map(|p| p.concat())
+    }
+
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn byte_searches_agree_with_str_searches(text in pieces(), sep in pieces()) {
+            prop_assume!(!sep.is_empty());
+            prop_assert_eq!(find_sep(&text, &sep), text.find(sep.as_str()));
+            prop_assert_eq!(rfind_sep(&text, &sep), text.rfind(sep.as_str()));
+            prop_assert_eq!(split_sep(&text, &sep), text.split_once(sep.as_str()));
+            prop_assert_eq!(split_ids(&text), text.split_once(": "));
+        }
+
+        #[test]
+        fn numbers_read_as_str_parse_reads_them(text in "[+0-9]{0,22}") {
+            prop_assert_eq!(number::<u16>(&text), text.parse().ok());
+            prop_assert_eq!(number::<u32>(&text), text.parse().ok());
+            prop_assert_eq!(number::<u64>(&text), text.parse().ok());
+        }
+
+        #[test]
+        fn phrases_are_found_where_str_finds_them(text in pieces()) {
+            let m = Phrases::new(&text);
+            let phrases = Phrase::all(["client", "upstream", " while ", "could not be resolved", "connect() failed", ": /"]);
+            for p in phrases {
+                prop_assert_eq!(m.find(p), text.find(p.text), "{}", p.text);
+            }
+        }
+    }
+
+    #[test]
+    fn a_fastcgi_entry_read_once_complete_is_the_entry_read_whole() {
+        let lines = [
+            "2026/11/21 10:00:03 [error] 2211#2211: *1003 FastCGI sent in stderr: \"PHP message: PHP Warning:  x in /var/www/a.php on line 12",
+            "Stack trace:",
+            "#0 {main}\" while reading response header from upstream, client: 203.0.113.3, server: example.com, request: \"GET / HTTP/1.1\", upstream: \"fastcgi://unix:/run/php/php8.3-fpm.sock:\", host: \"example.com\"",
+        ];
+        // Complete, cut after the second line (end of paste), cut by a blank line.
+        for (text, joined) in [
+            (lines.join("\n"), lines.join("\n")),
+            (lines[..2].join("\n"), lines[..2].join("\n")),
+            (
+                format!("{}\n{}\n\n{}", lines[0], lines[1], lines[2]),
+                lines[..2].join("\n"),
+            ),
+        ] {
+            let parsed = parse(&ParseContext::new(&text, 0));
+            let Fact::ErrorEvent(first) = &parsed.facts[0].fact else {
+                panic!("{parsed:?}")
+            };
+            assert_eq!(first, &one(&joined), "{text}");
+            assert_eq!(parsed.facts[0].span, Span::new(0, joined.len()));
+        }
+    }
+
     #[test]
     fn reports_unread_lines() {
         let text = "2026/11/21 10:00:04 [error] 1#1: *1 upstream timed out (110: Connection timed out) while reading response header from upstream, client: 1.1.1.1, server: x, request: \"GET / HTTP/1.1\", upstream: \"http://10.0.0.2:80/\", host: \"x\"\nsomething else\n\n";
