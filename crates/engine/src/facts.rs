@@ -1,11 +1,13 @@
 //! The typed facts parsers extract from artifacts: the vocabulary the model is built from.
 //!
 //! Every fact carries the span (bytes of its paste) it was read from, so a finding can quote the
-//! person's own line. Values are owned strings exactly as written (no normalisation beyond
-//! trimming); helpers such as [`Endpoint::parse`] interpret them.
+//! person's own line. Values are strings exactly as written, no normalisation beyond trimming
+//! (owned; for error events, [`SharedStr`] parts of one copy of the line); helpers such as
+//! [`Endpoint::parse`] interpret them.
 
 use serde::{Deserialize, Serialize};
 
+use crate::shared_str::SharedStr;
 use crate::span::Span;
 
 /// A fact with the span it was read from.
@@ -174,7 +176,7 @@ pub enum LogForm {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ErrorEvent {
     /// `2026/11/21 10:00:00`, when present.
-    pub time: Option<String>,
+    pub time: Option<SharedStr>,
     /// Level, when present.
     pub level: Option<Level>,
     /// Process id of the worker or master.
@@ -184,34 +186,34 @@ pub struct ErrorEvent {
     /// Connection number (`*4711`).
     pub connection: Option<u64>,
     /// The message up to the errno (or up to the tail when there is no errno).
-    pub message: String,
+    pub message: SharedStr,
     /// The message's class (what happened), from the templates of the reference.
     pub class: MessageClass,
     /// errno number, e.g. 111.
     pub errno: Option<u16>,
     /// errno text, e.g. `Connection refused` (glibc or musl wording).
-    pub errno_text: Option<String>,
+    pub errno_text: Option<SharedStr>,
     /// The `while ...` action (phase), e.g. `connecting to upstream`.
-    pub action: Option<String>,
+    pub action: Option<SharedStr>,
     /// `client:` field.
-    pub client: Option<String>,
+    pub client: Option<SharedStr>,
     /// `server:` field (may be empty: `server: ,`).
-    pub server: Option<String>,
+    pub server: Option<SharedStr>,
     /// `request:` field (the request line).
-    pub request: Option<String>,
+    pub request: Option<SharedStr>,
     /// `subrequest:` field.
-    pub subrequest: Option<String>,
+    pub subrequest: Option<SharedStr>,
     /// `upstream:` field, e.g. `fastcgi://unix:/run/php/php8.3-fpm.sock:`.
-    pub upstream: Option<String>,
+    pub upstream: Option<SharedStr>,
     /// `host:` field.
-    pub host: Option<String>,
+    pub host: Option<SharedStr>,
     /// `referrer:` field.
-    pub referrer: Option<String>,
+    pub referrer: Option<SharedStr>,
     /// The peer named inside the message: `connect() to X failed`, `upstream: X` of `no live
     /// upstreams`, the name in `host not found in upstream "X"` or `X could not be resolved`.
-    pub target: Option<String>,
+    pub target: Option<SharedStr>,
     /// `in FILE:LINE` of configuration errors.
-    pub config_file: Option<String>,
+    pub config_file: Option<SharedStr>,
     /// Line of `config_file`.
     pub config_line: Option<u32>,
     /// How the line was written.

@@ -32,6 +32,7 @@ pub mod paste;
 pub mod redact;
 pub mod report;
 pub mod rules;
+pub mod shared_str;
 pub mod sort;
 pub mod span;
 pub mod split;

@@ -85,7 +85,7 @@ impl<'a> Model<'a> {
     pub fn error_groups(&self) -> Vec<EventGroup<'a>> {
         let mut groups: Vec<EventGroup<'a>> = Vec::new();
         for e in self.all::<ErrorEvent>() {
-            let peer = e.target.clone().or_else(|| {
+            let peer = e.target.as_deref().map(String::from).or_else(|| {
                 e.upstream
                     .as_deref()
                     .map(crate::parse::nginx_error_log::peer_of_upstream)

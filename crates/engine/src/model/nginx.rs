@@ -147,7 +147,8 @@ impl<'a> Model<'a> {
     pub fn event_endpoint(event: &ErrorEvent) -> Option<Endpoint> {
         let peer = event
             .target
-            .clone()
+            .as_deref()
+            .map(String::from)
             .or_else(|| event.upstream.as_deref().map(peer_of_upstream))?;
         Endpoint::parse(&peer)
     }

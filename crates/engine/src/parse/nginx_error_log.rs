@@ -5,10 +5,13 @@
 //! matched from the right so that upstream text inside the message cannot confuse it, and a
 //! large log parses at hundreds of MB/s.
 
+use std::sync::Arc;
+
 use crate::facts::{ErrorEvent, Fact, FactAt, Level, LogForm, MessageClass};
 use crate::kind::Kind;
 use crate::parse::registry::{KindSpec, share_of_lines};
 use crate::parse::{ParseContext, Parsed};
+use crate::shared_str::SharedStr;
 use crate::span::{Span, lines};
 
 /// How error logs are recognised and parsed.
@@ -60,35 +63,6 @@ const ACTIONS: &[&str] = &[
 /// nginx writes at most 2048 bytes per entry; a continuation beyond this is not one entry.
 const MAX_ENTRY_BYTES: usize = 16 * 1024;
 
-/// A FastCGI stderr entry whose text spans lines, still open.
-struct OpenEntry {
-    /// Index of its fact.
-    index: usize,
-    /// Its lines so far.
-    span: Span,
-    /// Its lines joined with `\n`.
-    joined: String,
-    /// The entry starts with the file form's head, so the joined text always parses (as the
-    /// file form): it is read once when the entry ends rather than after each line.
-    read_at_end: bool,
-    /// Lines were joined since the fact was last written.
-    unread_lines: bool,
-}
-
-impl OpenEntry {
-    /// Writes the fact of the joined text, when lines were joined since it was last written.
-    fn finish(self, facts: &mut [FactAt]) {
-        if self.unread_lines
-            && let Some(event) = parse_line(&self.joined)
-        {
-            facts[self.index] = FactAt {
-                span: self.span,
-                fact: Fact::ErrorEvent(Box::new(event)),
-            };
-        }
-    }
-}
-
 /// Parses an nginx error log piece.
 pub fn parse(cx: &ParseContext<'_>) -> Parsed {
     let mut out = Parsed::default();
@@ -104,30 +78,28 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
                 entry.joined.push('\n');
                 entry.joined.push_str(line.text);
                 entry.span = entry.span.join(line.span);
-                // The text before was not closed and the tail holds no newline: only this
-                // line can close it.
+                // The joined text was not closed before; the patterns hold no line break, so
+                // only the new line can close it.
                 let closed = stderr_closed(line.text);
-                if entry.read_at_end {
-                    entry.unread_lines = true;
+                if entry.head_is_file_form {
+                    // Read again once, when the entry ends, rather than per line.
+                    entry.stale = true;
                     if closed {
-                        entry.finish(&mut out.facts);
+                        entry.settle(&mut out);
                     } else {
                         open = Some(entry);
                     }
                     continue;
                 }
                 if let Some(event) = parse_line(&entry.joined) {
-                    out.facts[entry.index] = FactAt {
-                        span: entry.span,
-                        fact: Fact::ErrorEvent(Box::new(event)),
-                    };
+                    out.facts[entry.index] = event_at(entry.span, event);
                     if !closed {
                         open = Some(entry);
                     }
                     continue;
                 }
             } else {
-                entry.finish(&mut out.facts);
+                entry.settle(&mut out);
             }
         }
         let text = line.text;
@@ -145,29 +117,24 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
             let joined = format!("{} {}", before.trim_end(), text.trim());
             let span = span.join(line.span);
             if let Some(event) = parse_line(&joined) {
-                out.facts[index] = FactAt {
-                    span,
-                    fact: Fact::ErrorEvent(Box::new(event)),
-                };
+                out.facts[index] = event_at(span, event);
                 wrapped = Some((index, span, Some(joined)));
                 continue;
             }
         }
         match parse_line(text) {
             Some(event) => {
-                wrapped = (event.class != MessageClass::FastcgiStderr).then_some((out.facts.len(), line.span, None));
-                let still_open = event.class == MessageClass::FastcgiStderr && !stderr_closed(text);
-                out.facts.push(FactAt {
-                    span: line.span,
-                    fact: Fact::ErrorEvent(Box::new(event)),
-                });
+                let stderr = event.class == MessageClass::FastcgiStderr;
+                wrapped = (!stderr).then_some((out.facts.len(), line.span, None));
+                let still_open = stderr && !stderr_closed(text);
+                out.facts.push(event_at(line.span, event));
                 if still_open {
                     open = Some(OpenEntry {
                         index: out.facts.len() - 1,
                         span: line.span,
                         joined: text.to_string(),
-                        read_at_end: file_form_head(text).is_some(),
-                        unread_lines: false,
+                        head_is_file_form: file_form_head(text).is_some(),
+                        stale: false,
                     });
                 }
             }
@@ -178,13 +145,51 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
         }
     }
     if let Some(entry) = open {
-        entry.finish(&mut out.facts);
+        entry.settle(&mut out);
     }
     out
 }
 
+/// A FastCGI stderr entry whose text runs onto the following lines.
+struct OpenEntry {
+    /// Index of its fact.
+    index: usize,
+    /// Its lines so far.
+    span: Span,
+    /// Its lines so far, joined with line breaks.
+    joined: String,
+    /// The first line has the file form's head, so the joined text always reads as an entry
+    /// (the head is all `parse_file_form` requires): it is read again only once it is complete.
+    head_is_file_form: bool,
+    /// Lines were joined since the fact was last read.
+    stale: bool,
+}
+
+impl OpenEntry {
+    /// Replaces the entry's fact by a reading of all its lines, when lines were joined since.
+    fn settle(self, out: &mut Parsed) {
+        if self.stale
+            && let Some(event) = parse_line(&self.joined)
+        {
+            out.facts[self.index] = event_at(self.span, event);
+        }
+    }
+}
+
+/// The fact of an entry read at `span`.
+fn event_at(span: Span, event: ErrorEvent) -> FactAt {
+    FactAt {
+        span,
+        fact: Fact::ErrorEvent(Box::new(event)),
+    }
+}
+
 /// Lines that carry nothing but are no reason to worry: blanks, `tail` headers, ellipses.
 fn is_ignorable(text: &str) -> bool {
+    // Most lines start with a letter or digit: no blank, no ellipsis.
+    if text.as_bytes().first().is_some_and(u8::is_ascii_alphanumeric) {
+        return false;
+    }
     let t = text.trim();
     t.is_empty() || t.chars().all(|c| c == '.' || c == '…' || c == '-' || c == ' ') || t == "[...]" || t == "(...)"
 }
@@ -192,7 +197,7 @@ fn is_ignorable(text: &str) -> bool {
 /// A FastCGI stderr entry is closed once its tail (` while ...` or `, client: `) follows the
 /// closing quote.
 fn stderr_closed(text: &str) -> bool {
-    text.contains("\" while ") || text.contains("\", client: ") || text.ends_with('"')
+    find_sep(text, "\" while ").is_some() || find_sep(text, "\", client: ").is_some() || text.ends_with('"')
 }
 
 /// True when `text` reads as one nginx error-log line (any form).
@@ -211,13 +216,20 @@ fn file_form_head(t: &str) -> Option<(Level, &str)> {
     // The date is digits; the time may be redacted (`14:MM:SS`, `XX:XX:XX`).
     let date = [0, 1, 2, 3, 5, 6, 8, 9];
     let time = [11, 12, 14, 15, 17, 18];
-    if !date.iter().all(|&i| b[i].is_ascii_digit()) || !time.iter().all(|&i| b[i].is_ascii_alphanumeric()) {
+    if !date.iter().all(|&i| b[i].is_ascii_digit())
+        || !time.iter().all(|&i| b[i].is_ascii_alphanumeric())
+        || &b[19..21] != b" ["
+    {
         return None;
     }
-    let rest = t.get(19..)?.strip_prefix(" [")?;
-    let (level, rest) = split_at_sep(rest, "] ")?;
-    Some((Level::parse(level)?, rest))
+    // The level word closes with `] ` (a further `] ` would make the word no level).
+    let words = &b[21..b.len().min(21 + LONGEST_LEVEL + 2)];
+    let close = 21 + words.windows(2).position(|pair| pair == b"] ")?;
+    Some((Level::parse(&t[21..close])?, &t[close + 2..]))
 }
+
+/// Length of the longest level word (`notice`).
+const LONGEST_LEVEL: usize = "notice".len();
 
 /// Parses one line (or a joined multi-line entry) in any of the forms. `None` when the text
 /// is not an nginx error-log line.
@@ -254,7 +266,10 @@ fn respaced(text: &str) -> Option<String> {
             (re(r"HTTP / (\d)"), "HTTP/$1"),
         ]
     });
-    if !(text.contains(" # ") || text.contains("* ") || text.contains(" ()") || text.contains(": /")) {
+    if !["* ", " # ", " ()", ": /"]
+        .iter()
+        .any(|sep| find_sep(text, sep).is_some())
+    {
         return None;
     }
     let mut fixed = text.to_string();
@@ -324,7 +339,7 @@ pub(crate) fn unwrap_prefixes(text: &str) -> (&str, Option<LogForm>) {
         .find(|&i| t.is_char_boundary(i))
         .unwrap_or(0);
     let head = t.get(..head_end).unwrap_or("");
-    if let Some(bar) = head.find(" | ").or_else(|| head.find(" |"))
+    if let Some(bar) = find_sep(head, " | ").or_else(|| find_sep(head, " |"))
         && let (Some(name), Some(rest)) = (t.get(..bar), t.get(bar..).and_then(|r| r.strip_prefix(" |")))
     {
         let rest = rest.strip_prefix(' ').unwrap_or(rest);
@@ -404,36 +419,79 @@ pub(crate) fn strip_syslog_header(t: &str) -> Option<&str> {
 fn parse_file_form(t: &str) -> Option<ErrorEvent> {
     let (level, rest) = file_form_head(t)?;
     let time = t.get(..19)?;
-    let mut event = ErrorEvent {
-        time: Some(time.to_string()),
-        level: Some(level),
-        ..Default::default()
-    };
     let mut rest = rest;
-    if let Some((ids, after)) = split_at_sep(rest, ": ")
-        && let Some((pid, tid)) = ids.split_once('#')
-        && let (Ok(pid), Ok(tid)) = (pid.parse(), tid.parse())
+    let mut ids = (None, None);
+    if let Some((pid_tid, after)) = split_ids(rest)
+        && let Some((pid, tid)) = pid_tid.split_once('#')
+        && let (Some(pid), Some(tid)) = (number(pid), number(tid))
     {
-        event.pid = Some(pid);
-        event.tid = Some(tid);
+        ids = (Some(pid), Some(tid));
         rest = after;
     }
-    rest = strip_connection(rest, &mut event);
-    fill_body(&mut event, rest);
+    let (connection, rest) = strip_connection(rest);
+    let body = read_body(rest);
+    let source = Source::new(t);
+    let mut event = ErrorEvent {
+        time: Some(source.share(time)),
+        level: Some(level),
+        pid: ids.0,
+        tid: ids.1,
+        connection,
+        ..Default::default()
+    };
+    body.fill(&mut event, &source);
     Some(event)
 }
 
-/// Strips `*4711 ` (the connection number; a redacted `*XXXX ` too) from the start of `rest`.
-fn strip_connection<'a>(rest: &'a str, event: &mut ErrorEvent) -> &'a str {
-    let Some(after) = rest.strip_prefix('*') else {
-        return rest;
-    };
-    let token_len = after.bytes().take_while(|b| b.is_ascii_alphanumeric()).count();
-    if token_len == 0 || token_len > 20 || after.as_bytes().get(token_len) != Some(&b' ') {
-        return rest;
+/// `text.split_once(": ")` for the `PID#TID: ` after the level: read directly when it is digits,
+/// `#` and digits (nearly always).
+fn split_ids(text: &str) -> Option<(&str, &str)> {
+    let b = text.as_bytes();
+    let pid_end = b.iter().position(|c| !c.is_ascii_digit()).unwrap_or(b.len());
+    if b.get(pid_end) == Some(&b'#') {
+        let tid_end = pid_end
+            + 1
+            + b[pid_end + 1..]
+                .iter()
+                .position(|c| !c.is_ascii_digit())
+                .unwrap_or(b.len() - pid_end - 1);
+        if b[tid_end..].starts_with(b": ") {
+            return Some((&text[..tid_end], &text[tid_end + 2..]));
+        }
     }
-    event.connection = after[..token_len].parse().ok();
-    &after[token_len + 1..]
+    split_sep(text, ": ")
+}
+
+/// `text.parse().ok()`, with the all-digits case (nearly every case) read directly.
+fn number<T: TryFrom<u64> + std::str::FromStr>(text: &str) -> Option<T> {
+    let digits = text.as_bytes();
+    // 19 digits always fit in a u64.
+    if !digits.is_empty() && digits.len() <= 19 && digits.iter().all(u8::is_ascii_digit) {
+        let n = digits.iter().fold(0u64, |n, &d| n * 10 + u64::from(d - b'0'));
+        return T::try_from(n).ok();
+    }
+    text.parse().ok()
+}
+
+/// Strips `*4711 ` (the connection number; a redacted `*XXXX ` too) from the start of `rest`:
+/// the number (`None` when redacted or absent) and the text after it.
+fn strip_connection(rest: &str) -> (Option<u64>, &str) {
+    if rest.as_bytes().first() != Some(&b'*') {
+        return (None, rest);
+    }
+    let after = &rest[1..];
+    // The token ends at the first byte that is not alphanumeric, which must be a space
+    // within 21 bytes.
+    let bytes = after.as_bytes();
+    let token_len = bytes
+        .iter()
+        .take(21)
+        .position(|b| !b.is_ascii_alphanumeric())
+        .unwrap_or(bytes.len().min(21));
+    if token_len == 0 || token_len > 20 || bytes.get(token_len) != Some(&b' ') {
+        return (None, rest);
+    }
+    (number(&after[..token_len]), &after[token_len + 1..])
 }
 
 /// `[error] 1046#1046: *2094 message...`: the file form with its date cut off.
@@ -443,16 +501,17 @@ fn parse_level_form(t: &str) -> Option<ErrorEvent> {
     let level = Level::parse(level)?;
     let (ids, rest) = rest.split_once(": ")?;
     let (pid, tid) = ids.split_once('#')?;
+    let pid = pid.parse().ok()?;
+    let (connection, rest) = strip_connection(rest);
     let mut event = ErrorEvent {
         level: Some(level),
-        pid: pid.parse().ok(),
+        pid: Some(pid),
         tid: tid.parse().ok(),
+        connection,
         form: Some(LogForm::File),
         ..Default::default()
     };
-    event.pid?;
-    let rest = strip_connection(rest, &mut event);
-    fill_body(&mut event, rest);
+    read_body(rest).fill(&mut event, &Source::new(t));
     Some(event)
 }
 
@@ -482,7 +541,7 @@ fn parse_console_form(t: &str) -> Option<ErrorEvent> {
         form: Some(LogForm::Console),
         ..Default::default()
     };
-    fill_body(&mut event, rest);
+    read_body(rest).fill(&mut event, &Source::new(t));
     Some(event)
 }
 
@@ -491,92 +550,125 @@ fn parse_console_form(t: &str) -> Option<ErrorEvent> {
 fn parse_bare(t: &str) -> Option<ErrorEvent> {
     // A line cut by the person: a trailing comma, a leading `*12 ` connection number.
     let t = t.trim().trim_end_matches(',').trim_end();
+    let (connection, t) = strip_connection(t);
+    let body = read_body(t);
+    if !body.stands_alone() {
+        return None;
+    }
     let mut event = ErrorEvent {
+        connection,
         form: Some(LogForm::Bare),
         ..Default::default()
     };
-    let t = strip_connection(t, &mut event);
-    let body = read_body(t);
-    let has_tail = body.has_request_context();
-    let strong = matches!(
-        body.class,
-        MessageClass::NoLiveUpstreams
-            | MessageClass::TooBigHeader
-            | MessageClass::PrematurelyClosed
-            | MessageClass::NoResolver
-            | MessageClass::HostNotFoundInUpstream
-            | MessageClass::FastcgiProtocol
-    ) && (body.errno.is_some() || has_tail || body.config_file.is_some());
-    // The upstream-response templates are specific enough on their own (`upstream sent invalid
-    // header: "\x09..."` pasted alone), as long as the line is nothing but the message.
-    let specific = matches!(
-        body.class,
-        MessageClass::TooBigHeader
-            | MessageClass::InvalidHeader
-            | MessageClass::InvalidResponse
-            | MessageClass::FastcgiProtocol
-            | MessageClass::Http2Protocol
-            | MessageClass::NoValidHttpHeader
-            | MessageClass::PrematurelySentResponse
-            | MessageClass::SslCertificateVerify
-            | MessageClass::SslCertificateName
-    ) && body.message.starts_with("upstream ");
-    let accepted = (body.class != MessageClass::Other && (has_tail || body.errno.is_some())) || strong || specific;
-    // Copied into the event only when accepted: most lines read here are not log lines.
-    accepted.then(|| {
-        body.fill(&mut event);
-        event
-    })
+    body.fill(&mut event, &Source::new(t));
+    Some(event)
 }
 
-/// Fills message, errno, action, tail fields, class and target from the text after the
-/// connection number.
-fn fill_body(event: &mut ErrorEvent, body: &str) {
-    read_body(body).fill(event);
-}
-
-/// What the text after the connection number says, still borrowed from it: read first, copied
-/// into an [`ErrorEvent`] only once the line is accepted.
+/// What the text after the connection number says, borrowed from it: nothing is copied before
+/// the line is known to be an entry.
+#[derive(Default)]
 struct Body<'a> {
+    /// The message up to the errno (or up to the tail when there is no errno).
     message: &'a str,
     class: MessageClass,
-    /// The peer or name the message itself names (from [`classify`]).
-    target: Option<String>,
     errno: Option<u16>,
     errno_text: Option<&'a str>,
+    /// The `while ...` phase: a slice of the text, or an entry of [`ACTIONS`] completing a
+    /// phase a pager cut.
     action: Option<&'a str>,
-    config_file: Option<&'a str>,
-    config_line: Option<u32>,
-    tail: Tail<'a>,
+    tail: Option<Tail<'a>>,
+    /// `in FILE:LINE` of configuration errors.
+    config: Option<(&'a str, u32)>,
+    /// The peer named in the message or, for failed connects, in the `upstream:` field.
+    target: Option<&'a str>,
 }
 
 impl Body<'_> {
-    /// True when the request tail names a client or an upstream, or the phase is known.
-    fn has_request_context(&self) -> bool {
-        self.tail.client.is_some() || self.tail.upstream.is_some() || self.action.is_some()
+    /// True when a message without timestamp or level reads as an nginx entry: a known
+    /// template followed by the request tail or an errno (or a template specific enough alone).
+    fn stands_alone(&self) -> bool {
+        let has_tail = self
+            .tail
+            .as_ref()
+            .is_some_and(|t| t.client.is_some() || t.upstream.is_some())
+            || self.action.is_some();
+        let strong = matches!(
+            self.class,
+            MessageClass::NoLiveUpstreams
+                | MessageClass::TooBigHeader
+                | MessageClass::PrematurelyClosed
+                | MessageClass::NoResolver
+                | MessageClass::HostNotFoundInUpstream
+                | MessageClass::FastcgiProtocol
+        ) && (self.errno.is_some() || has_tail || self.config.is_some());
+        // The upstream-response templates are specific enough on their own (`upstream sent
+        // invalid header: "\x09..."` pasted alone), as long as the line is nothing but the
+        // message.
+        let specific = matches!(
+            self.class,
+            MessageClass::TooBigHeader
+                | MessageClass::InvalidHeader
+                | MessageClass::InvalidResponse
+                | MessageClass::FastcgiProtocol
+                | MessageClass::Http2Protocol
+                | MessageClass::NoValidHttpHeader
+                | MessageClass::PrematurelySentResponse
+                | MessageClass::SslCertificateVerify
+                | MessageClass::SslCertificateName
+        ) && self.message.starts_with("upstream ");
+        (self.class != MessageClass::Other && (has_tail || self.errno.is_some())) || strong || specific
     }
 
-    /// Copies what was read into `event`.
-    fn fill(self, event: &mut ErrorEvent) {
-        let own = |v: Option<&str>| v.map(str::to_string);
-        event.client = own(self.tail.client);
-        event.server = own(self.tail.server.map(str::trim_end));
-        event.request = own(self.tail.request);
-        event.subrequest = own(self.tail.subrequest);
-        event.upstream = own(self.tail.upstream);
-        event.host = own(self.tail.host);
-        event.referrer = own(self.tail.referrer);
-        event.errno = self.errno;
-        event.errno_text = own(self.errno_text);
-        event.action = own(self.action);
-        event.config_file = own(self.config_file);
-        event.config_line = self.config_line;
-        event.message = self.message.to_string();
+    /// Puts what was read into `event`, each text a part of `source`.
+    fn fill(self, event: &mut ErrorEvent, source: &Source<'_>) {
+        let share = |v: Option<&str>| v.map(|v| source.share(v));
+        if let Some(tail) = self.tail {
+            event.client = share(tail.client);
+            event.server = share(tail.server.map(str::trim_end));
+            event.request = share(tail.request);
+            event.subrequest = share(tail.subrequest);
+            event.upstream = share(tail.upstream);
+            event.host = share(tail.host);
+            event.referrer = share(tail.referrer);
+        }
+        event.message = source.share(self.message);
         event.class = self.class;
-        event.target = self.target.or_else(|| match self.class {
-            MessageClass::ConnectFailed | MessageClass::NoLiveUpstreams => self.tail.upstream.map(peer_of_upstream),
-            _ => None,
-        });
+        event.errno = self.errno;
+        event.errno_text = share(self.errno_text);
+        event.action = share(self.action);
+        if let Some((file, line)) = self.config {
+            event.config_file = Some(source.share(file));
+            event.config_line = Some(line);
+        }
+        event.target = share(self.target);
+    }
+}
+
+/// The text an entry was read from, copied once: every field of the entry is a part of the copy.
+struct Source<'a> {
+    text: &'a str,
+    copy: Arc<str>,
+}
+
+impl<'a> Source<'a> {
+    fn new(text: &'a str) -> Self {
+        Source {
+            text,
+            copy: Arc::from(text),
+        }
+    }
+
+    /// `part` as a part of the copy, when it is a slice of the text (the same bytes, found by
+    /// address); text from elsewhere (a phase completed from [`ACTIONS`]) is copied alone.
+    fn share(&self, part: &str) -> SharedStr {
+        let at = (part.as_ptr() as usize).wrapping_sub(self.text.as_ptr() as usize);
+        if at <= self.text.len()
+            && part.len() <= self.text.len() - at
+            && let Some(shared) = SharedStr::part(&self.copy, at..at + part.len())
+        {
+            return shared;
+        }
+        SharedStr::from(part)
     }
 }
 
@@ -584,18 +676,9 @@ impl Body<'_> {
 /// connection number.
 fn read_body(body: &str) -> Body<'_> {
     let (head, tail) = split_tail(body);
+    let mut read = Body::default();
     let has_tail = tail.is_some();
-    let mut read = Body {
-        message: "",
-        class: MessageClass::Other,
-        target: None,
-        errno: None,
-        errno_text: None,
-        action: None,
-        config_file: None,
-        config_line: None,
-        tail: tail.unwrap_or_default(),
-    };
+    read.tail = tail;
     let mut head = head;
     // A line cut by a pager or a narrow terminal (`less -S` and nano mark it with `$`,
     // systemctl with `>`): the end of the phase or the errno text may be missing.
@@ -616,7 +699,7 @@ fn read_body(body: &str) -> Body<'_> {
         }
         if !head.ends_with(')')
             && let Some(open) = rfind_sep(head, " (")
-            && let Some((num, text)) = split_at_sep(&head[open + 2..], ": ")
+            && let Some((num, text)) = split_sep(&head[open + 2..], ": ")
             && !num.is_empty()
             && num.len() <= 5
             && num.bytes().all(|b| b.is_ascii_digit())
@@ -630,13 +713,18 @@ fn read_body(body: &str) -> Body<'_> {
     // ` while ACTION` at the end of the head.
     if let Some(i) = rfind_sep(head, " while ") {
         let candidate = &head[i + 7..];
+        let known = || {
+            ACTIONS
+                .iter()
+                .any(|a| a.len() == candidate.len() && a.as_bytes()[0] == candidate.as_bytes()[0] && *a == candidate)
+        };
         let plausible = || {
-            candidate.split(' ').count() <= 6
+            candidate.bytes().filter(|&b| b == b' ').count() < 6
                 && candidate
                     .bytes()
                     .all(|b| b.is_ascii_lowercase() || b == b' ' || b == b'-')
         };
-        if ACTIONS.contains(&candidate) || plausible() {
+        if known() || plausible() {
             read.action = Some(candidate);
             head = &head[..i];
         } else if let Some(action) = ACTIONS
@@ -653,12 +741,12 @@ fn read_body(body: &str) -> Body<'_> {
         && let Some(open) = rfind_sep(head, " (")
     {
         let inner = &head[open + 2..head.len() - 1];
-        if let Some((num, text)) = split_at_sep(inner, ": ")
+        if let Some((num, text)) = split_sep(inner, ": ")
             && !num.is_empty()
             && num.len() <= 5
             && num.bytes().all(|b| b.is_ascii_digit())
         {
-            read.errno = num.parse().ok();
+            read.errno = number(num);
             read.errno_text = Some(text);
             head = &head[..open];
         }
@@ -673,8 +761,7 @@ fn read_body(body: &str) -> Body<'_> {
             && !file.contains(' ')
             && let Ok(line) = line.parse()
         {
-            read.config_file = Some(file);
-            read.config_line = Some(line);
+            read.config = Some((file, line));
             head = &head[..i];
         }
     }
@@ -690,7 +777,12 @@ fn read_body(body: &str) -> Body<'_> {
         class = MessageClass::ConnectFailed;
     }
     read.class = class;
-    read.target = target;
+    read.target = target.or_else(|| match class {
+        MessageClass::ConnectFailed | MessageClass::NoLiveUpstreams => {
+            read.tail.as_ref().and_then(|t| t.upstream).map(peer_in_upstream)
+        }
+        _ => None,
+    });
     read
 }
 
@@ -713,24 +805,22 @@ struct Tail<'a> {
 fn split_tail(body: &str) -> (&str, Option<Tail<'_>>) {
     // `, context: ngx.timer` (OpenResty) comes before `, client:`.
     const FIRST_KEYS: [&str; 4] = [", context: ", ", client: ", ", resolver: ", ", upstream: \""];
-    const PER_KEY: usize = 4;
-    // The commas that open each first key, right to left, at most PER_KEY of each.
-    let mut candidates = [[0; PER_KEY]; FIRST_KEYS.len()];
-    let mut counts = [0; FIRST_KEYS.len()];
+    const MAX_CANDIDATES: usize = 4;
+    let mut candidates = [[0usize; MAX_CANDIDATES]; FIRST_KEYS.len()];
+    let mut counts = [0usize; FIRST_KEYS.len()];
     let bytes = body.as_bytes();
     let mut end = bytes.len();
     while let Some(comma) = memchr::memrchr(b',', &bytes[..end]) {
         end = comma;
-        // A first key is `, ` and a key's first letter: most commas fail there, before the
-        // keys are compared.
-        let key_letter = bytes.get(comma + 2);
-        if bytes.get(comma + 1) != Some(&b' ') || !FIRST_KEYS.iter().any(|key| key.as_bytes().get(2) == key_letter) {
-            continue;
-        }
-        let rest = &body[comma..];
-        if let Some(k) = FIRST_KEYS.iter().position(|key| rest.starts_with(key))
-            && counts[k] < PER_KEY
-        {
+        // The byte after `, ` tells which key can follow.
+        let k = match bytes.get(comma + 1..comma + 3) {
+            Some(b" c") if bytes[comma..].starts_with(FIRST_KEYS[0].as_bytes()) => 0,
+            Some(b" c") if bytes[comma..].starts_with(FIRST_KEYS[1].as_bytes()) => 1,
+            Some(b" r") if bytes[comma..].starts_with(FIRST_KEYS[2].as_bytes()) => 2,
+            Some(b" u") if bytes[comma..].starts_with(FIRST_KEYS[3].as_bytes()) => 3,
+            _ => continue,
+        };
+        if counts[k] < MAX_CANDIDATES {
             candidates[k][counts[k]] = comma;
             counts[k] += 1;
         }
@@ -749,37 +839,40 @@ fn split_tail(body: &str) -> (&str, Option<Tail<'_>>) {
 /// escapes, closed by a quote followed by `, ` or the end) or running to the next `, `.
 fn parse_tail(text: &str) -> Option<Tail<'_>> {
     let mut tail = Tail::default();
-    let mut rest = text;
-    let mut fields = 0;
+    // The value of a key nginx writes that no field keeps.
+    let mut dropped = None;
+    let mut at = 0;
     loop {
-        // Every key is a lowercase word: what does not end in `: ` there is no key.
-        let colon = rest.bytes().take_while(u8::is_ascii_lowercase).count();
-        let after = rest[colon..].strip_prefix(": ")?;
-        let key = &rest[..colon];
-        let (value, next) = read_value(after);
-        let slot = match key {
-            "client" => &mut tail.client,
-            "server" => &mut tail.server,
-            "request" => &mut tail.request,
-            "subrequest" => &mut tail.subrequest,
-            "upstream" => &mut tail.upstream,
-            "host" => &mut tail.host,
-            "referrer" => &mut tail.referrer,
-            "resolver" | "login" | "context" => &mut None,
+        // A key runs to the first `: ` (no known key holds one).
+        let rest = &text.as_bytes()[at..];
+        let (key_len, slot) = match rest.first()? {
+            b'c' if rest.starts_with(b"client: ") => ("client".len(), &mut tail.client),
+            b'c' if rest.starts_with(b"context: ") => ("context".len(), &mut dropped),
+            b's' if rest.starts_with(b"server: ") => ("server".len(), &mut tail.server),
+            b's' if rest.starts_with(b"subrequest: ") => ("subrequest".len(), &mut tail.subrequest),
+            b'r' if rest.starts_with(b"request: ") => ("request".len(), &mut tail.request),
+            b'r' if rest.starts_with(b"referrer: ") => ("referrer".len(), &mut tail.referrer),
+            b'r' if rest.starts_with(b"resolver: ") => ("resolver".len(), &mut dropped),
+            b'u' if rest.starts_with(b"upstream: ") => ("upstream".len(), &mut tail.upstream),
+            b'h' if rest.starts_with(b"host: ") => ("host".len(), &mut tail.host),
+            b'l' if rest.starts_with(b"login: ") => ("login".len(), &mut dropped),
             _ => return None,
         };
+        let (value, next) = read_value(&text[at + key_len + 2..]);
         *slot = Some(value);
-        fields += 1;
-        match next.strip_prefix(", ") {
-            Some(n) if !n.is_empty() => rest = n,
-            _ => return (fields > 0 && next.trim().is_empty()).then_some(tail),
+        if next.len() > 2 && next.as_bytes().starts_with(b", ") {
+            // `next` is the end of `text`.
+            at = text.len() - next.len() + 2;
+        } else {
+            return next.trim().is_empty().then_some(tail);
         }
     }
 }
 
 /// Reads one tail value: a quoted string or text up to `, `. Returns the value and what follows.
 fn read_value(text: &str) -> (&str, &str) {
-    if let Some(quoted) = text.strip_prefix('"') {
+    if text.as_bytes().first() == Some(&b'"') {
+        let quoted = &text[1..];
         let bytes = quoted.as_bytes();
         let mut i = 0;
         while let Some(off) = memchr::memchr2(b'"', b'\\', &bytes[i..]) {
@@ -799,8 +892,8 @@ fn read_value(text: &str) -> (&str, &str) {
         }
         (quoted, "")
     } else {
+        // `server: , request:` (empty server name) and values up to the next key.
         match find_sep(text, ", ") {
-            // `server: , request:` (empty server name) and values up to the next key.
             Some(i) => (&text[..i], &text[i..]),
             None => (text, ""),
         }
@@ -810,185 +903,190 @@ fn read_value(text: &str) -> (&str, &str) {
 /// The peer of an `upstream:` value: `fastcgi://unix:/run/x.sock:` → `unix:/run/x.sock`,
 /// `http://127.0.0.1:8000/api` → `127.0.0.1:8000`.
 pub fn peer_of_upstream(upstream: &str) -> String {
-    let rest = split_at_sep(upstream, "://").map_or(upstream, |(_, r)| r);
+    peer_in_upstream(upstream).to_string()
+}
+
+/// [`peer_of_upstream`], borrowed from the value.
+fn peer_in_upstream(upstream: &str) -> &str {
+    let rest = split_sep(upstream, "://").map_or(upstream, |(_, r)| r);
     if let Some(path) = rest.strip_prefix("unix:") {
         // `unix:/path:` + URI
-        let end = path.find(':').unwrap_or(path.len());
-        return format!("unix:{}", &path[..end]);
+        let end = memchr::memchr(b':', path.as_bytes()).unwrap_or(path.len());
+        return &rest[.."unix:".len() + end];
     }
-    let end = rest.find('/').unwrap_or(rest.len());
-    rest[..end].to_string()
+    let end = memchr::memchr(b'/', rest.as_bytes()).unwrap_or(rest.len());
+    &rest[..end]
 }
 
 /// The message class and the peer or name the message itself names.
-pub fn classify(message: &str) -> (MessageClass, Option<String>) {
+pub fn classify(message: &str) -> (MessageClass, Option<&str>) {
     use MessageClass as C;
-    let m = message;
-    // Templates are tried in order, so most tests fail: the prefix test compares the first byte
-    // before the rest, and the phrase test scans without a searcher built per call.
-    let starts = |prefix: &str| m.as_bytes().first() == prefix.as_bytes().first() && m.starts_with(prefix);
-    let has = |phrase: &str| find_sep(m, phrase).is_some();
-    let quoted = |prefix: &str| -> Option<String> {
-        let i = find_sep(m, prefix)?;
-        let rest = &m[i + prefix.len()..];
+    let m = &Phrases::new(message);
+    let quoted = |prefix: &str| -> Option<&str> {
+        let i = find_sep(message, prefix)?;
+        let rest = &message[i + prefix.len()..];
         let end = rest.find('"')?;
-        Some(rest[..end].to_string())
+        Some(&rest[..end])
     };
-    if let Some(rest) = m.strip_prefix("connect() to ") {
-        let target = rest.strip_suffix(" failed").unwrap_or(rest).to_string();
+    if let Some(rest) = m.strip("connect() to ") {
+        let target = rest.strip_suffix(" failed").unwrap_or(rest);
         return (C::ConnectFailed, Some(target));
     }
-    if starts("connect() failed") || has("reported that connect() failed") {
+    if m.starts("connect() failed") || m.has(phrase!("reported that connect() failed")) {
         return (C::ConnectFailed, None);
     }
-    if starts("upstream timed out") {
+    if m.starts("upstream timed out") {
         return (C::UpstreamTimedOut, None);
     }
-    if starts("upstream prematurely closed") {
+    if m.starts("upstream prematurely closed") {
         return (C::PrematurelyClosed, None);
     }
-    if starts("upstream prematurely sent response") {
+    if m.starts("upstream prematurely sent response") {
         return (C::PrematurelySentResponse, None);
     }
-    if starts("upstream sent too big header") {
+    if m.starts("upstream sent too big header") {
         return (C::TooBigHeader, None);
     }
-    if starts("no live upstreams") {
+    if m.starts("no live upstreams") {
         return (C::NoLiveUpstreams, None);
     }
-    if starts("upstream server temporarily disabled") {
+    if m.starts("upstream server temporarily disabled") {
         return (C::ServerTemporarilyDisabled, None);
     }
-    if starts("SSL_do_handshake() failed") {
+    if m.starts("SSL_do_handshake() failed") {
         return (C::SslHandshakeFailed, None);
     }
-    if starts("peer closed connection in SSL handshake") {
+    if m.starts("peer closed connection in SSL handshake") {
         return (C::SslPeerClosed, None);
     }
-    if starts("upstream SSL certificate verify error") {
+    if m.starts("upstream SSL certificate verify error") {
         return (C::SslCertificateVerify, None);
     }
-    if starts("upstream SSL certificate does not match") {
+    if m.starts("upstream SSL certificate does not match") {
         return (C::SslCertificateName, quoted("match \""));
     }
-    if starts("SSL_read() failed") || starts("SSL_write() failed") {
+    if m.starts("SSL_read() failed") || m.starts("SSL_write() failed") {
         return (C::SslReadWrite, None);
     }
-    if let Some(name) = m.strip_prefix("no resolver defined to resolve ") {
-        return (C::NoResolver, Some(name.to_string()));
+    if let Some(name) = m.strip("no resolver defined to resolve ") {
+        return (C::NoResolver, Some(name));
     }
-    if let Some(i) = find_sep(m, " could not be resolved") {
-        let name = m[..i].rsplit(' ').next().unwrap_or("");
-        return (C::CouldNotBeResolved, Some(name.to_string()));
+    if let Some(i) = m.find(phrase!(" could not be resolved")) {
+        let name = message[..i].rsplit(' ').next().unwrap_or("");
+        return (C::CouldNotBeResolved, Some(name));
     }
-    if has("host not found in upstream") {
+    if m.has(phrase!("host not found in upstream")) {
         return (C::HostNotFoundInUpstream, quoted("upstream \""));
     }
-    if starts("host not found in resolver") {
+    if m.starts("host not found in resolver") {
         return (C::ConfigSyntax, quoted("resolver \""));
     }
-    if starts("recv() failed") || starts("readv() failed") || has("reported about an closed connection") {
+    if m.starts("recv() failed") || m.starts("readv() failed") || m.has(phrase!("reported about an closed connection"))
+    {
         return (C::RecvFailed, None);
     }
-    if starts("send() failed") || starts("writev() failed") || starts("sendfile() failed") || starts("sendmsg() failed")
+    if m.starts("send() failed")
+        || m.starts("writev() failed")
+        || m.starts("sendfile() failed")
+        || m.starts("sendmsg() failed")
     {
         return (C::SendFailed, None);
     }
-    if starts("upstream sent no valid HTTP/1.0 header") {
+    if m.starts("upstream sent no valid HTTP/1.0 header") {
         return (C::NoValidHttpHeader, None);
     }
-    if starts("upstream sent unsupported FastCGI protocol version")
-        || starts("upstream sent invalid FastCGI record type")
-        || starts("upstream sent unexpected FastCGI request id")
+    if m.starts("upstream sent unsupported FastCGI protocol version")
+        || m.starts("upstream sent invalid FastCGI record type")
+        || m.starts("upstream sent unexpected FastCGI request id")
     {
         return (C::FastcgiProtocol, None);
     }
-    if starts("FastCGI sent in stderr") {
+    if m.starts("FastCGI sent in stderr") {
         return (C::FastcgiStderr, None);
     }
     // Every HTTP/2 upstream template starts with `upstream` (a config error such as
     // `invalid parameter "http2"` is no framing error).
-    if (starts("upstream") && (has("http2") || has(":status")))
-        || starts("upstream rejected request with error")
-        || starts("upstream sent goaway")
-        || starts("upstream sent frame for unknown stream")
-        || starts("upstream prematurely closed stream")
-        || starts("upstream sent unexpected push promise")
+    if (m.starts("upstream") && (m.has(phrase!("http2")) || m.has(phrase!(":status"))))
+        || m.starts("upstream rejected request with error")
+        || m.starts("upstream sent goaway")
+        || m.starts("upstream sent frame for unknown stream")
+        || m.starts("upstream prematurely closed stream")
+        || m.starts("upstream sent unexpected push promise")
     {
         return (C::Http2Protocol, None);
     }
-    if starts("upstream sent invalid header") || starts("upstream sent invalid status") {
+    if m.starts("upstream sent invalid header") || m.starts("upstream sent invalid status") {
         return (C::InvalidHeader, None);
     }
-    if starts("upstream sent invalid chunked response")
-        || starts("upstream sent duplicate header line")
-        || has("\"Content-Length\" and \"Transfer-Encoding\"")
-        || starts("upstream sent invalid \"Content-Length\"")
-        || starts("upstream sent unknown \"Transfer-Encoding\"")
-        || starts("upstream sent HTTP/1.0 response with early hints")
-        || starts("upstream sent unexpected FastCGI record")
-        || starts("upstream sent too big trailers")
-        || starts("upstream sent invalid trailer")
-        || starts("upstream sent more data than specified")
-        || starts("upstream sent data after")
-        || starts("invalid header after joining FastCGI records")
-        || starts("memcached sent invalid")
+    if m.starts("upstream sent invalid chunked response")
+        || m.starts("upstream sent duplicate header line")
+        || m.has(phrase!("\"Content-Length\" and \"Transfer-Encoding\""))
+        || m.starts("upstream sent invalid \"Content-Length\"")
+        || m.starts("upstream sent unknown \"Transfer-Encoding\"")
+        || m.starts("upstream sent HTTP/1.0 response with early hints")
+        || m.starts("upstream sent unexpected FastCGI record")
+        || m.starts("upstream sent too big trailers")
+        || m.starts("upstream sent invalid trailer")
+        || m.starts("upstream sent more data than specified")
+        || m.starts("upstream sent data after")
+        || m.starts("invalid header after joining FastCGI records")
+        || m.starts("memcached sent invalid")
     {
         return (C::InvalidResponse, None);
     }
-    if starts("socket() failed") || starts("accept4() failed") || starts("accept() failed") {
+    if m.starts("socket() failed") || m.starts("accept4() failed") || m.starts("accept() failed") {
         return (C::SocketFailed, None);
     }
-    if has("worker_connections are not enough") {
+    if m.has(phrase!("worker_connections are not enough")) {
         return (C::WorkerConnections, None);
     }
-    if starts("still could not bind()") {
+    if m.starts("still could not bind()") {
         return (C::StillCouldNotBind, None);
     }
-    if let Some(rest) = m.strip_prefix("bind() to ") {
-        return (
-            C::BindFailed,
-            Some(rest.strip_suffix(" failed").unwrap_or(rest).to_string()),
-        );
+    if let Some(rest) = m.strip("bind() to ") {
+        return (C::BindFailed, Some(rest.strip_suffix(" failed").unwrap_or(rest)));
     }
-    if let Some(rest) = m.strip_prefix("bind(") {
-        return (C::BindFailed, rest.split_once(')').map(|(a, _)| a.to_string()));
+    if let Some(rest) = m.strip("bind(") {
+        return (C::BindFailed, rest.split_once(')').map(|(a, _)| a));
     }
-    if starts("unknown directive") {
+    if m.starts("unknown directive") {
         return (C::UnknownDirective, quoted("directive \""));
     }
-    if starts("invalid PID number") || (starts("open() \"") && has(".pid\"")) || starts("kill(") {
+    if m.starts("invalid PID number") || (m.starts("open() \"") && m.has(phrase!(".pid\""))) || m.starts("kill(") {
         return (C::PidFile, quoted("\""));
     }
-    if starts("open() \"") {
+    if m.starts("open() \"") {
         return (C::OpenFailed, quoted("open() \""));
     }
-    if starts("cannot load certificate")
-        || has("\"ssl_certificate\" is defined")
-        || starts("SSL_CTX_use_PrivateKey")
-        || starts("SSL_CTX_use_certificate")
-        || starts("SSL_CTX_load_verify_locations")
-        || starts("BIO_new_file(")
-        || starts("PEM_read_bio")
+    if m.starts("cannot load certificate")
+        || m.has(phrase!("\"ssl_certificate\" is defined"))
+        || m.starts("SSL_CTX_use_PrivateKey")
+        || m.starts("SSL_CTX_use_certificate")
+        || m.starts("SSL_CTX_load_verify_locations")
+        || m.starts("BIO_new_file(")
+        || m.starts("PEM_read_bio")
     {
         return (C::CertificateLoad, None);
     }
-    if starts("no port in upstream") {
+    if m.starts("no port in upstream") {
         return (C::NoPortInUpstream, quoted("upstream \""));
     }
-    if starts("conflicting server name") {
+    if m.starts("conflicting server name") {
         return (C::ConflictingServerName, quoted("name \""));
     }
-    if has(" exited on signal ") || has("exited with fatal code") {
+    if m.has(phrase!(" exited on signal ")) || m.has(phrase!("exited with fatal code")) {
         return (C::WorkerExited, None);
     }
-    if has("client prematurely closed connection") || starts("client closed connection") || has("client timed out") {
+    if m.has(phrase!("client prematurely closed connection"))
+        || m.starts("client closed connection")
+        || m.has(phrase!("client timed out"))
+    {
         return (C::ClientClosed, None);
     }
-    if starts("limiting requests") || starts("limiting connections") {
+    if m.starts("limiting requests") || m.starts("limiting connections") {
         return (C::LimitReached, None);
     }
-    const SYNTAX: &[&str] = &[
+    const SYNTAX: [Phrase; 31] = Phrase::all([
         "directive is not allowed here",
         "invalid number of arguments",
         "is not terminated by",
@@ -1020,63 +1118,205 @@ pub fn classify(message: &str) -> (MessageClass, Option<String>) {
         "pcre",
         "dlopen(",
         "module \"",
-    ];
-    if SYNTAX.iter().any(|s| has(s)) {
+    ]);
+    if SYNTAX.iter().any(|s| m.has(*s)) {
         return (C::ConfigSyntax, None);
     }
     (C::Other, None)
 }
 
-/// `haystack.find(needle)` for the separators and phrases searched in one log line: a scan for
-/// the needle's first byte and a compare, without the two-way searcher `str::find` sets up per
-/// call (which cost more than the rest of a line's parse). `needle` must not be empty.
-fn find_sep(haystack: &str, sep: &str) -> Option<usize> {
-    let bytes = haystack.as_bytes();
-    if bytes.len() < sep.len() {
-        return None;
+/// A phrase [`classify`] looks for in messages, with the byte to look for first: its rarest.
+#[derive(Clone, Copy)]
+struct Phrase {
+    text: &'static str,
+    anchor: usize,
+}
+
+impl Phrase {
+    const fn new(text: &'static str) -> Self {
+        let bytes = text.as_bytes();
+        let mut anchor = 0;
+        let mut i = 1;
+        while i < bytes.len() {
+            if RARITY[bytes[i] as usize] > RARITY[bytes[anchor] as usize] {
+                anchor = i;
+            }
+            i += 1;
+        }
+        Phrase { text, anchor }
     }
-    let first = sep.as_bytes()[0];
-    let mut from = 0;
-    while let Some(i) = bytes[from..].iter().position(|&b| b == first) {
-        let at = from + i;
-        if second_byte_matches(bytes, at, sep) && bytes[at..].starts_with(sep.as_bytes()) {
-            return Some(at);
+
+    const fn all<const N: usize>(texts: [&'static str; N]) -> [Phrase; N] {
+        let mut phrases = [Phrase { text: "", anchor: 0 }; N];
+        let mut i = 0;
+        while i < N {
+            phrases[i] = Phrase::new(texts[i]);
+            i += 1;
+        }
+        phrases
+    }
+}
+
+/// A [`Phrase`] with its rarest byte found at compile time.
+macro_rules! phrase {
+    ($text:literal) => {
+        const { Phrase::new($text) }
+    };
+}
+use phrase;
+
+/// A message asked about many phrases in turn (by [`classify`]): a question about a prefix is
+/// answered without a compare where the first byte differs, one about a phrase without a search
+/// where the message is shorter or (short messages) lacks a byte of it, so that a message of no
+/// known template costs little.
+struct Phrases<'a> {
+    text: &'a str,
+    first: Option<u8>,
+    /// The bytes a short text holds, read on the first search.
+    present: std::cell::OnceCell<Option<ByteSet>>,
+}
+
+/// Texts up to this length have their bytes collected before phrases are searched in them.
+const SHORT_MESSAGE: usize = 64;
+
+impl<'a> Phrases<'a> {
+    fn new(text: &'a str) -> Self {
+        Phrases {
+            text,
+            first: text.as_bytes().first().copied(),
+            present: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// `text.starts_with(prefix)`.
+    fn starts(&self, prefix: &str) -> bool {
+        self.first == prefix.as_bytes().first().copied() && self.text.starts_with(prefix)
+    }
+
+    /// `text.strip_prefix(prefix)`.
+    fn strip(&self, prefix: &str) -> Option<&'a str> {
+        if self.starts(prefix) {
+            Some(&self.text[prefix.len()..])
+        } else {
+            None
+        }
+    }
+
+    /// `text.contains(phrase)`.
+    fn has(&self, phrase: Phrase) -> bool {
+        self.find(phrase).is_some()
+    }
+
+    /// `text.find(phrase)`.
+    fn find(&self, phrase: Phrase) -> Option<usize> {
+        let p = phrase.text.as_bytes();
+        if p.len() > self.text.len() {
+            return None;
+        }
+        let present = self
+            .present
+            .get_or_init(|| (self.text.len() <= SHORT_MESSAGE).then(|| ByteSet::of(self.text.as_bytes())));
+        if let Some(present) = present
+            && !(present.has(p[phrase.anchor]) && present.has(p[0]) && present.has(p[p.len() - 1]))
+        {
+            return None;
+        }
+        find_anchored(self.text, phrase.text, phrase.anchor)
+    }
+}
+
+/// A set of bytes, one bit each.
+struct ByteSet([u64; 4]);
+
+impl ByteSet {
+    fn of(bytes: &[u8]) -> Self {
+        let mut set = [0u64; 4];
+        for &b in bytes {
+            set[usize::from(b >> 6)] |= 1 << (b & 63);
+        }
+        ByteSet(set)
+    }
+
+    fn has(&self, b: u8) -> bool {
+        self.0[usize::from(b >> 6)] & (1 << (b & 63)) != 0
+    }
+}
+
+/// `haystack.find(sep)` for the separators and phrases searched in one log line: a `memchr`
+/// for one byte of `sep` and a compare, without the two-way searcher `str::find` sets up per call
+/// (which cost more than the rest of a line's parse). `sep` must not be empty.
+fn find_sep(haystack: &str, sep: &str) -> Option<usize> {
+    find_anchored(haystack, sep, anchor(sep.as_bytes()))
+}
+
+/// [`find_sep`] looking for the byte `sep[k]`.
+fn find_anchored(haystack: &str, sep: &str, k: usize) -> Option<usize> {
+    find_bytes(haystack.as_bytes(), sep.as_bytes(), k)
+}
+
+/// [`find_anchored`] in bytes.
+fn find_bytes(bytes: &[u8], sep: &[u8], k: usize) -> Option<usize> {
+    let mut from = k;
+    while from < bytes.len() {
+        let at = from + memchr::memchr(sep[k], &bytes[from..])?;
+        if holds_at(bytes, at - k, sep) {
+            return Some(at - k);
         }
         from = at + 1;
     }
     None
 }
 
+/// `text.split_once(sep)`, as [`find_sep`] does it.
+fn split_sep<'a>(text: &'a str, sep: &str) -> Option<(&'a str, &'a str)> {
+    let at = find_sep(text, sep)?;
+    Some((&text[..at], &text[at + sep.len()..]))
+}
+
 /// `haystack.rfind(sep)`, as [`find_sep`] does it.
 fn rfind_sep(haystack: &str, sep: &str) -> Option<usize> {
-    let bytes = haystack.as_bytes();
-    if bytes.len() < sep.len() {
-        return None;
-    }
-    let first = sep.as_bytes()[0];
-    let mut end = bytes.len();
-    while let Some(at) = bytes[..end].iter().rposition(|&b| b == first) {
-        if second_byte_matches(bytes, at, sep) && bytes[at..].starts_with(sep.as_bytes()) {
-            return Some(at);
+    let (bytes, sep) = (haystack.as_bytes(), sep.as_bytes());
+    let k = anchor(sep);
+    // The anchor byte of a match lies in `k..=len - (sep.len() - k)`.
+    let mut end = (bytes.len() + k + 1).checked_sub(sep.len())?;
+    while end > k {
+        let at = k + memchr::memrchr(sep[k], &bytes[k..end])?;
+        if holds_at(bytes, at - k, sep) {
+            return Some(at - k);
         }
         end = at;
     }
     None
 }
 
-/// A cheap first test for a match of `sep` whose first byte is at `at`: most candidates (a
-/// space, a comma) fail on the next byte, before the whole separator is compared.
-fn second_byte_matches(bytes: &[u8], at: usize, sep: &str) -> bool {
-    sep.as_bytes()
-        .get(1)
-        .is_none_or(|second| bytes.get(at + 1) == Some(second))
+/// `bytes[at..].starts_with(part)`.
+fn holds_at(bytes: &[u8], at: usize, part: &[u8]) -> bool {
+    bytes.get(at..at + part.len()) == Some(part)
 }
 
-/// `haystack.split_once(sep)`, as [`find_sep`] does it.
-fn split_at_sep<'a>(haystack: &'a str, sep: &str) -> Option<(&'a str, &'a str)> {
-    let at = find_sep(haystack, sep)?;
-    Some((&haystack[..at], &haystack[at + sep.len()..]))
+/// The byte of `sep` to look for: the rarest in log text (the first of the rarest).
+fn anchor(sep: &[u8]) -> usize {
+    let mut best = 0;
+    for (i, &b) in sep.iter().enumerate().skip(1) {
+        if RARITY[usize::from(b)] > RARITY[usize::from(sep[best])] {
+            best = i;
+        }
+    }
+    best
 }
+
+/// How rare each byte is in log lines, higher being rarer: the bytes of `COMMON` from the most
+/// common on, every other byte rarest.
+const RARITY: [u8; 256] = {
+    const COMMON: &[u8] = b" etaoinsrhldcupmfgywb0123456789.,:/-\"vkTSEACROIN";
+    let mut rarity = [u8::MAX; 256];
+    let mut i = 0;
+    while i < COMMON.len() {
+        rarity[COMMON[i] as usize] = i as u8;
+        i += 1;
+    }
+    rarity
+};
 
 #[cfg(test)]
 mod tests {
@@ -1305,23 +1545,85 @@ mod tests {
         );
     }
 
+    /// Texts built from the pieces the searches look for, so that near misses are common.
+    fn pieces() -> impl proptest::strategy::Strategy<Value = String> {
+        let piece = proptest::sample::select(vec![
+            ": ",
+            ", ",
+            " ",
+            ":",
+            ",",
+            "\"",
+            "\\",
+            "#",
+            "12",
+            "0",
+            "é",
+            "a",
+            " while ",
+            " (",
+            ")",
+            "client",
+            ": /",
+            "upstream",
+            "could not be resolved",
+            "connect() failed",
+            "] ",
+        ]);
+        proptest::collection::vec(piece, 0..12).prop_map(|p| p.concat())
+    }
+
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn byte_searches_agree_with_str_searches(text in pieces(), sep in pieces()) {
+            prop_assume!(!sep.is_empty());
+            prop_assert_eq!(find_sep(&text, &sep), text.find(sep.as_str()));
+            prop_assert_eq!(rfind_sep(&text, &sep), text.rfind(sep.as_str()));
+            prop_assert_eq!(split_sep(&text, &sep), text.split_once(sep.as_str()));
+            prop_assert_eq!(split_ids(&text), text.split_once(": "));
+        }
+
+        #[test]
+        fn numbers_read_as_str_parse_reads_them(text in "[+0-9]{0,22}") {
+            prop_assert_eq!(number::<u16>(&text), text.parse().ok());
+            prop_assert_eq!(number::<u32>(&text), text.parse().ok());
+            prop_assert_eq!(number::<u64>(&text), text.parse().ok());
+        }
+
+        #[test]
+        fn phrases_are_found_where_str_finds_them(text in pieces()) {
+            let m = Phrases::new(&text);
+            let phrases = Phrase::all(["client", "upstream", " while ", "could not be resolved", "connect() failed", ": /"]);
+            for p in phrases {
+                prop_assert_eq!(m.find(p), text.find(p.text), "{}", p.text);
+            }
+        }
+    }
+
     #[test]
-    fn an_unclosed_fastcgi_entry_keeps_the_lines_joined_until_it_stops() {
-        let first =
-            "2026/11/21 10:00:04 [error] 2211#2211: *4720 FastCGI sent in stderr: \"PHP message: PHP Fatal error:  x";
-        let continuation = "\nStack trace:\n#0 {main}";
-        let next_entry = "2026/11/21 10:00:05 [error] 2211#2211: *4721 upstream prematurely closed connection while reading response header from upstream, client: 203.0.113.7, server: example.com, request: \"GET / HTTP/1.1\", upstream: \"fastcgi://unix:/run/php/php8.3-fpm.sock:\", host: \"example.com\"";
-        // It stops at the end of the text, at a blank line, and where the next entry starts.
-        for (after, entries) in [("", 1), ("\n\n", 1), (&format!("\n{next_entry}")[..], 2)] {
-            let text = format!("{first}{continuation}{after}");
+    fn a_fastcgi_entry_read_once_complete_is_the_entry_read_whole() {
+        let lines = [
+            "2026/11/21 10:00:03 [error] 2211#2211: *1003 FastCGI sent in stderr: \"PHP message: PHP Warning:  x in /var/www/a.php on line 12",
+            "Stack trace:",
+            "#0 {main}\" while reading response header from upstream, client: 203.0.113.3, server: example.com, request: \"GET / HTTP/1.1\", upstream: \"fastcgi://unix:/run/php/php8.3-fpm.sock:\", host: \"example.com\"",
+        ];
+        // Complete, cut after the second line (end of paste), cut by a blank line.
+        for (text, joined) in [
+            (lines.join("\n"), lines.join("\n")),
+            (lines[..2].join("\n"), lines[..2].join("\n")),
+            (
+                format!("{}\n{}\n\n{}", lines[0], lines[1], lines[2]),
+                lines[..2].join("\n"),
+            ),
+        ] {
             let parsed = parse(&ParseContext::new(&text, 0));
-            assert_eq!(parsed.facts.len(), entries, "{after:?}");
-            let Fact::ErrorEvent(event) = &parsed.facts[0].fact else {
-                panic!()
+            let Fact::ErrorEvent(first) = &parsed.facts[0].fact else {
+                panic!("{parsed:?}")
             };
-            assert_eq!(event.class, MessageClass::FastcgiStderr);
-            assert!(event.message.ends_with(continuation), "{after:?}: {}", event.message);
-            assert_eq!(parsed.facts[0].span.end, first.len() + continuation.len(), "{after:?}");
+            assert_eq!(&**first, &one(&joined), "{text}");
+            assert_eq!(parsed.facts[0].span, Span::new(0, joined.len()));
         }
     }
 

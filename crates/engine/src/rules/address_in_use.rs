@@ -38,7 +38,7 @@ fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
     let mut failures: Vec<(usize, Span, &'static str, Option<String>)> = Vec::new();
     for e in model.all::<ErrorEvent>() {
         if e.class == MessageClass::BindFailed && e.errno == Some(98) {
-            failures.push((e.artifact, e.span, "nginx", e.target.clone()));
+            failures.push((e.artifact, e.span, "nginx", e.target.as_deref().map(String::from)));
         }
     }
     for f in model.all::<FpmEvent>() {

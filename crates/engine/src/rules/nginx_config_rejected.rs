@@ -124,8 +124,8 @@ fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
             d.edits.push(crate::rules::DraftEdit {
                 artifact: None,
                 span: None,
-                file: first.config_file.clone(),
-                before: name.clone(),
+                file: first.config_file.as_deref().map(String::from),
+                before: name.to_string(),
                 after: known.to_string(),
             });
         }

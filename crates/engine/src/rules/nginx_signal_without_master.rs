@@ -31,7 +31,7 @@ fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
     let Some(e) = model.events(MessageClass::PidFile).find(|e| no_master(e)) else {
         return;
     };
-    let pid_file = e.target.clone().unwrap_or_else(|| "the pid file".to_string());
+    let pid_file = e.target.as_deref().unwrap_or("the pid file").to_string();
     let mut d = Draft::new(
         Cause::NginxNotRunning,
         0.72,

@@ -65,7 +65,7 @@ fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
         .upstream
         .as_deref()
         .map(crate::parse::nginx_error_log::peer_of_upstream)
-        .or_else(|| first.target.clone())
+        .or_else(|| first.target.as_deref().map(String::from))
         .filter(|n| !n.is_empty())
         .or_else(|| {
             // Lines cut before their `upstream:` field: the only group configured, if one.

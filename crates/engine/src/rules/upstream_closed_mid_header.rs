@@ -35,7 +35,7 @@ fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
     let Some(first) = lost.first() else { return };
     let known = Model::event_endpoint(first)
         .map(|e| e.to_string())
-        .or_else(|| first.upstream.clone());
+        .or_else(|| first.upstream.as_deref().map(String::from));
     let peer = known.clone().unwrap_or_else(|| "the backend".into());
     let mut confidence: f32 = if lost.len() >= 3 { 0.48 } else { 0.44 };
     let what = if first.class == MessageClass::RecvFailed {

@@ -310,7 +310,7 @@ fn error_class(model: &Model<'_>) -> Option<Bound> {
     let (value, n, e) = counts.into_iter().max_by_key(|(_, n, _)| *n)?;
     let what = match (e.errno, &e.errno_text) {
         (Some(n), Some(t)) => format!("{} ({n}: {t})", e.message),
-        _ => e.message.clone(),
+        _ => e.message.to_string(),
     };
     bound(
         value,

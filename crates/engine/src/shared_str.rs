@@ -1,0 +1,191 @@
+//! [`SharedStr`]: a string slice that shares one allocation with the other values read from the
+//! same text, so that a fact with a dozen string fields costs one allocation instead of a dozen.
+
+use std::fmt;
+use std::ops::Deref;
+use std::sync::Arc;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// A slice of a reference-counted text: reads, compares, hashes, prints and serialises as the
+/// `str` it holds. Cloning it copies no text.
+#[derive(Clone)]
+pub struct SharedStr {
+    source: Arc<str>,
+    start: u32,
+    end: u32,
+}
+
+impl SharedStr {
+    /// The text `source`, whole.
+    pub fn new(source: Arc<str>) -> Self {
+        let end = offset(source.len());
+        SharedStr { source, start: 0, end }
+    }
+
+    /// The bytes `range` of `source`; `None` when they are not a slice of it (out of bounds or
+    /// not on character boundaries) or lie beyond 4 GiB (offsets are kept in 32 bits).
+    pub fn part(source: &Arc<str>, range: std::ops::Range<usize>) -> Option<Self> {
+        if range.start > range.end
+            || range.end > source.len()
+            || !source.is_char_boundary(range.start)
+            || !source.is_char_boundary(range.end)
+        {
+            return None;
+        }
+        Some(SharedStr {
+            source: Arc::clone(source),
+            start: u32::try_from(range.start).ok()?,
+            end: u32::try_from(range.end).ok()?,
+        })
+    }
+
+    /// The text as a `str`.
+    pub fn as_str(&self) -> &str {
+        &self.source[self.start as usize..self.end as usize]
+    }
+}
+
+/// `n` in 32 bits, capped: a text beyond 4 GiB is cut (no paste comes near).
+fn offset(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+impl Deref for SharedStr {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl AsRef<str> for SharedStr {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::borrow::Borrow<str> for SharedStr {
+    fn borrow(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl Default for SharedStr {
+    /// The empty text, one allocation for all.
+    fn default() -> Self {
+        static EMPTY: std::sync::LazyLock<Arc<str>> = std::sync::LazyLock::new(|| Arc::from(""));
+        SharedStr::new(Arc::clone(&EMPTY))
+    }
+}
+
+impl From<&str> for SharedStr {
+    fn from(text: &str) -> Self {
+        SharedStr::new(Arc::from(text))
+    }
+}
+
+impl From<String> for SharedStr {
+    fn from(text: String) -> Self {
+        SharedStr::new(Arc::from(text))
+    }
+}
+
+impl From<SharedStr> for String {
+    fn from(text: SharedStr) -> Self {
+        text.as_str().to_string()
+    }
+}
+
+impl fmt::Debug for SharedStr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl fmt::Display for SharedStr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self.as_str(), f)
+    }
+}
+
+impl PartialEq for SharedStr {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for SharedStr {}
+
+impl PartialEq<str> for SharedStr {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for SharedStr {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl PartialEq<String> for SharedStr {
+    fn eq(&self, other: &String) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl PartialOrd for SharedStr {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for SharedStr {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+
+impl std::hash::Hash for SharedStr {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl Serialize for SharedStr {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for SharedStr {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(SharedStr::from)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parts_share_their_source_and_read_as_the_part() {
+        let source: Arc<str> = Arc::from("client: 10.0.0.1, server: a");
+        let client = SharedStr::part(&source, 8..16).unwrap();
+        assert_eq!(client, "10.0.0.1");
+        assert_eq!(Arc::strong_count(&source), 2);
+        assert_eq!(format!("{client:?} {client}"), "\"10.0.0.1\" 10.0.0.1");
+        assert_eq!(serde_json::to_string(&client).unwrap(), "\"10.0.0.1\"");
+        let back: SharedStr = serde_json::from_str("\"10.0.0.1\"").unwrap();
+        assert_eq!(back, client);
+    }
+
+    #[test]
+    fn a_range_outside_the_source_or_inside_a_character_is_no_part() {
+        let source: Arc<str> = Arc::from("é!");
+        assert!(SharedStr::part(&source, 1..3).is_none());
+        assert!(SharedStr::part(&source, 2..4).is_none());
+        assert_eq!(SharedStr::part(&source, 2..3).unwrap(), "!");
+        assert_eq!(SharedStr::part(&source, 3..3).unwrap(), "");
+    }
+}
