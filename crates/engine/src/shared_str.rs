@@ -40,6 +40,24 @@ impl SharedStr {
         })
     }
 
+    /// The `len` bytes at `start` of `source`, which the caller knows to be a slice of it (a
+    /// `str` found inside it); a range that is not yields the empty text rather than a panic
+    /// later.
+    pub(crate) fn part_at_boundaries(source: &Arc<str>, start: usize, len: usize) -> Self {
+        let end = start.saturating_add(len);
+        match (u32::try_from(start), u32::try_from(end)) {
+            (Ok(start), Ok(end)) if end as usize <= source.len() => {
+                debug_assert!(source.is_char_boundary(start as usize) && source.is_char_boundary(end as usize));
+                SharedStr {
+                    source: Arc::clone(source),
+                    start,
+                    end,
+                }
+            }
+            _ => SharedStr::default(),
+        }
+    }
+
     /// The text as a `str`.
     pub fn as_str(&self) -> &str {
         &self.source[self.start as usize..self.end as usize]

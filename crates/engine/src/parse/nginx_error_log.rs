@@ -66,6 +66,9 @@ const MAX_ENTRY_BYTES: usize = 16 * 1024;
 /// Parses an nginx error log piece.
 pub fn parse(cx: &ParseContext<'_>) -> Parsed {
     let mut out = Parsed::default();
+    // The paste, copied once (when the first entry is read): every entry read from its own
+    // line is a part of this copy, so entries cost no copy of their line.
+    let paste = Source::new(cx.text);
     // An entry still open because its FastCGI stderr text spans lines.
     let mut open: Option<OpenEntry> = None;
     // The last entry, which indented continuation lines may extend: its fact index, span, and
@@ -74,7 +77,7 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
     for line in lines(cx.text, cx.base) {
         if let Some(mut entry) = open.take() {
             let continues = entry.joined.len() < MAX_ENTRY_BYTES && !line.text.trim().is_empty();
-            if continues && parse_line(line.text).is_none() {
+            if continues && parse_line_in(line.text, &paste).is_none() {
                 entry.joined.push('\n');
                 entry.joined.push_str(line.text);
                 entry.span = entry.span.join(line.span);
@@ -111,7 +114,7 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
         if let Some((index, span, joined)) = wrapped.take()
             && text.starts_with([' ', '\t'])
             && span.len() < MAX_ENTRY_BYTES
-            && parse_line(text).is_none()
+            && parse_line_in(text, &paste).is_none()
         {
             let before = joined.unwrap_or_else(|| cx.text[span.start - cx.base..span.end - cx.base].to_string());
             let joined = format!("{} {}", before.trim_end(), text.trim());
@@ -122,7 +125,7 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
                 continue;
             }
         }
-        match parse_line(text) {
+        match parse_line_in(text, &paste) {
             Some(event) => {
                 let stderr = event.class == MessageClass::FastcgiStderr;
                 wrapped = (!stderr).then_some((out.facts.len(), line.span, None));
@@ -210,15 +213,33 @@ pub fn is_error_line(text: &str) -> bool {
 /// `YYYY/MM/DD HH:MM:SS [level] `, and the text after it.
 fn file_form_head(t: &str) -> Option<(Level, &str)> {
     let b = t.as_bytes();
-    if b.len() < 21 || b[4] != b'/' || b[7] != b'/' || b[10] != b' ' || b[13] != b':' || b[16] != b':' {
-        return None;
-    }
-    // The date is digits; the time may be redacted (`14:MM:SS`, `XX:XX:XX`).
-    let date = [0, 1, 2, 3, 5, 6, 8, 9];
-    let time = [11, 12, 14, 15, 17, 18];
-    if !date.iter().all(|&i| b[i].is_ascii_digit())
-        || !time.iter().all(|&i| b[i].is_ascii_alphanumeric())
-        || &b[19..21] != b" ["
+    let head: &[u8; 21] = b.get(..21)?.try_into().ok()?;
+    // The date is digits; the time may be redacted (`14:MM:SS`, `XX:XX:XX`). Tested byte by
+    // byte: every line of a log is tested here first.
+    let digit = |i: usize| head[i].is_ascii_digit();
+    let alnum = |i: usize| head[i].is_ascii_alphanumeric();
+    let shape = head[4] == b'/'
+        && head[7] == b'/'
+        && head[10] == b' '
+        && head[13] == b':'
+        && head[16] == b':'
+        && head[19] == b' '
+        && head[20] == b'[';
+    if !(shape
+        && digit(0)
+        && digit(1)
+        && digit(2)
+        && digit(3)
+        && digit(5)
+        && digit(6)
+        && digit(8)
+        && digit(9)
+        && alnum(11)
+        && alnum(12)
+        && alnum(14)
+        && alnum(15)
+        && alnum(17)
+        && alnum(18))
     {
         return None;
     }
@@ -234,7 +255,12 @@ const LONGEST_LEVEL: usize = "notice".len();
 /// Parses one line (or a joined multi-line entry) in any of the forms. `None` when the text
 /// is not an nginx error-log line.
 pub fn parse_line(text: &str) -> Option<ErrorEvent> {
-    let event = parse_line_as_written(text);
+    parse_line_in(text, &Source::new(text))
+}
+
+/// [`parse_line`] of a `text` inside `source`: the event's fields are parts of its copy.
+fn parse_line_in(text: &str, source: &Source<'_>) -> Option<ErrorEvent> {
+    let event = parse_line_as_written(text, source);
     // A file-form line whose pid could not be read, or a message of no known class, may have
     // been re-spaced.
     let clean = event
@@ -246,7 +272,7 @@ pub fn parse_line(text: &str) -> Option<ErrorEvent> {
     // A line re-spaced by a translation tool or a word processor (`1706 # 1706: * 795218
     // connect () to unix: /run/x.sock`): read it again with nginx's own spacing.
     match respaced(text) {
-        Some(fixed) => parse_line_as_written(&fixed)
+        Some(fixed) => parse_line_as_written(&fixed, &Source::new(&fixed))
             .filter(|e| e.class != MessageClass::Other)
             .or(event),
         None => event,
@@ -280,28 +306,28 @@ fn respaced(text: &str) -> Option<String> {
 }
 
 /// Parses one line in any of the forms, as written.
-fn parse_line_as_written(text: &str) -> Option<ErrorEvent> {
+fn parse_line_as_written(text: &str, source: &Source<'_>) -> Option<ErrorEvent> {
     // Fast path: most lines of a log are the plain file form.
-    if let Some(mut event) = parse_file_form(text) {
+    if let Some(mut event) = parse_file_form(text, source) {
         event.form = Some(LogForm::File);
         return Some(event);
     }
     let (inner, wrapper) = unwrap_prefixes(text);
-    if let Some(event) = parse_file_form(inner) {
+    if let Some(event) = parse_file_form(inner, source) {
         let mut event = event;
         event.form = Some(wrapper.unwrap_or(LogForm::File));
         return Some(event);
     }
-    if let Some(mut event) = parse_console_form(inner) {
+    if let Some(mut event) = parse_console_form(inner, source) {
         if wrapper.is_some() {
             event.form = wrapper;
         }
         return Some(event);
     }
-    if let Some(event) = parse_level_form(inner).or_else(|| parse_embedded_file_form(inner)) {
+    if let Some(event) = parse_level_form(inner, source).or_else(|| parse_embedded_file_form(inner, source)) {
         return Some(event);
     }
-    if let Some(event) = parse_bare(inner) {
+    if let Some(event) = parse_bare(inner, source) {
         return Some(event);
     }
     // `NGINX:  recv() failed (104: ...)`: a label the person put before the message.
@@ -313,7 +339,7 @@ fn parse_line_as_written(text: &str) -> Option<ErrorEvent> {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b' ' | b'-' | b'_' | b'.'))
         && rest.starts_with([' ', '\t'])
     {
-        return parse_bare(rest);
+        return parse_bare(rest, source);
     }
     // `upstream-sent-too-big-header-while-...`: a message turned into a slug.
     let t = inner.trim();
@@ -322,7 +348,8 @@ fn parse_line_as_written(text: &str) -> Option<ErrorEvent> {
         && t.bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
     {
-        return parse_bare(&t.replace('-', " ")).filter(|e| e.class != MessageClass::Other);
+        let unslugged = t.replace('-', " ");
+        return parse_bare(&unslugged, &Source::new(&unslugged)).filter(|e| e.class != MessageClass::Other);
     }
     None
 }
@@ -416,7 +443,7 @@ pub(crate) fn strip_syslog_header(t: &str) -> Option<&str> {
 }
 
 /// `2026/11/21 10:00:00 [error] 2211#2211: *4711 message...`
-fn parse_file_form(t: &str) -> Option<ErrorEvent> {
+fn parse_file_form(t: &str, source: &Source<'_>) -> Option<ErrorEvent> {
     let (level, rest) = file_form_head(t)?;
     let time = t.get(..19)?;
     let mut rest = rest;
@@ -430,7 +457,6 @@ fn parse_file_form(t: &str) -> Option<ErrorEvent> {
     }
     let (connection, rest) = strip_connection(rest);
     let body = read_body(rest);
-    let source = Source::new(t);
     let mut event = ErrorEvent {
         time: Some(source.share(time)),
         level: Some(level),
@@ -439,7 +465,7 @@ fn parse_file_form(t: &str) -> Option<ErrorEvent> {
         connection,
         ..Default::default()
     };
-    body.fill(&mut event, &source);
+    body.fill(&mut event, source);
     Some(event)
 }
 
@@ -483,11 +509,10 @@ fn strip_connection(rest: &str) -> (Option<u64>, &str) {
     // The token ends at the first byte that is not alphanumeric, which must be a space
     // within 21 bytes.
     let bytes = after.as_bytes();
-    let token_len = bytes
-        .iter()
-        .take(21)
-        .position(|b| !b.is_ascii_alphanumeric())
-        .unwrap_or(bytes.len().min(21));
+    let mut token_len = 0;
+    while token_len < bytes.len().min(21) && bytes[token_len].is_ascii_alphanumeric() {
+        token_len += 1;
+    }
     if token_len == 0 || token_len > 20 || bytes.get(token_len) != Some(&b' ') {
         return (None, rest);
     }
@@ -495,7 +520,7 @@ fn strip_connection(rest: &str) -> (Option<u64>, &str) {
 }
 
 /// `[error] 1046#1046: *2094 message...`: the file form with its date cut off.
-fn parse_level_form(t: &str) -> Option<ErrorEvent> {
+fn parse_level_form(t: &str, source: &Source<'_>) -> Option<ErrorEvent> {
     let rest = t.strip_prefix('[')?;
     let (level, rest) = rest.split_once("] ")?;
     let level = Level::parse(level)?;
@@ -511,13 +536,13 @@ fn parse_level_form(t: &str) -> Option<ErrorEvent> {
         form: Some(LogForm::File),
         ..Default::default()
     };
-    read_body(rest).fill(&mut event, &Source::new(t));
+    read_body(rest).fill(&mut event, source);
     Some(event)
 }
 
 /// The file form behind an unknown prefix (`pod container 2024-10-21T10:41:45Z 2024/10/21 ...`,
 /// a log shipper's fields): the first nginx timestamp within the line's first 256 bytes.
-fn parse_embedded_file_form(t: &str) -> Option<ErrorEvent> {
+fn parse_embedded_file_form(t: &str, source: &Source<'_>) -> Option<ErrorEvent> {
     let b = t.as_bytes();
     let limit = b.len().min(256);
     (5..limit)
@@ -527,12 +552,12 @@ fn parse_embedded_file_form(t: &str) -> Option<ErrorEvent> {
             if start == 0 || !t.is_char_boundary(start) || b[start - 1] != b' ' {
                 return None;
             }
-            parse_file_form(&t[start..])
+            parse_file_form(&t[start..], source)
         })
 }
 
 /// `nginx: [emerg] message in FILE:LINE`
-fn parse_console_form(t: &str) -> Option<ErrorEvent> {
+fn parse_console_form(t: &str, source: &Source<'_>) -> Option<ErrorEvent> {
     let rest = t.strip_prefix("nginx: [").or_else(|| t.strip_prefix("openresty: ["))?;
     let (level, rest) = rest.split_once("] ")?;
     let level = Level::parse(level)?;
@@ -541,13 +566,13 @@ fn parse_console_form(t: &str) -> Option<ErrorEvent> {
         form: Some(LogForm::Console),
         ..Default::default()
     };
-    read_body(rest).fill(&mut event, &Source::new(t));
+    read_body(rest).fill(&mut event, source);
     Some(event)
 }
 
 /// A message without timestamp or level, accepted only when it is a known upstream template
 /// followed by the request tail or an errno, so that arbitrary prose is not taken for a log line.
-fn parse_bare(t: &str) -> Option<ErrorEvent> {
+fn parse_bare(t: &str, source: &Source<'_>) -> Option<ErrorEvent> {
     // A line cut by the person: a trailing comma, a leading `*12 ` connection number.
     let t = t.trim().trim_end_matches(',').trim_end();
     let (connection, t) = strip_connection(t);
@@ -560,7 +585,7 @@ fn parse_bare(t: &str) -> Option<ErrorEvent> {
         form: Some(LogForm::Bare),
         ..Default::default()
     };
-    body.fill(&mut event, &Source::new(t));
+    body.fill(&mut event, source);
     Some(event)
 }
 
@@ -644,17 +669,18 @@ impl Body<'_> {
     }
 }
 
-/// The text an entry was read from, copied once: every field of the entry is a part of the copy.
+/// The text entries are read from (a line, or a whole paste), copied once when the first field
+/// is kept: every field of its entries is a part of the copy.
 struct Source<'a> {
     text: &'a str,
-    copy: Arc<str>,
+    copy: std::cell::OnceCell<Arc<str>>,
 }
 
 impl<'a> Source<'a> {
     fn new(text: &'a str) -> Self {
         Source {
             text,
-            copy: Arc::from(text),
+            copy: std::cell::OnceCell::new(),
         }
     }
 
@@ -662,11 +688,9 @@ impl<'a> Source<'a> {
     /// address); text from elsewhere (a phase completed from [`ACTIONS`]) is copied alone.
     fn share(&self, part: &str) -> SharedStr {
         let at = (part.as_ptr() as usize).wrapping_sub(self.text.as_ptr() as usize);
-        if at <= self.text.len()
-            && part.len() <= self.text.len() - at
-            && let Some(shared) = SharedStr::part(&self.copy, at..at + part.len())
-        {
-            return shared;
+        if at <= self.text.len() && part.len() <= self.text.len() - at {
+            // A `str` inside the text starts and ends on its character boundaries.
+            return SharedStr::part_at_boundaries(self.copy.get_or_init(|| Arc::from(self.text)), at, part.len());
         }
         SharedStr::from(part)
     }
