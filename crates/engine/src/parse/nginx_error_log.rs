@@ -673,7 +673,7 @@ impl Body<'_> {
 /// is kept: every field of its entries is a part of the copy.
 struct Source<'a> {
     text: &'a str,
-    copy: std::cell::OnceCell<Arc<str>>,
+    copy: std::cell::OnceCell<Arc<String>>,
 }
 
 impl<'a> Source<'a> {
@@ -690,7 +690,11 @@ impl<'a> Source<'a> {
         let at = (part.as_ptr() as usize).wrapping_sub(self.text.as_ptr() as usize);
         if at <= self.text.len() && part.len() <= self.text.len() - at {
             // A `str` inside the text starts and ends on its character boundaries.
-            return SharedStr::part_at_boundaries(self.copy.get_or_init(|| Arc::from(self.text)), at, part.len());
+            return SharedStr::part_at_boundaries(
+                self.copy.get_or_init(|| Arc::new(self.text.to_owned())),
+                at,
+                part.len(),
+            );
         }
         SharedStr::from(part)
     }
