@@ -173,14 +173,14 @@ impl Session {
                         let id = last.id;
                         self.edit(id, |p| {
                             p.name = name;
-                            p.text = text;
+                            p.text = text.into();
                             p.piece_kinds.clear();
                         });
                     }
                     _ => self.push(Paste::new(name, text)),
                 }
             }
-            Action::SetText { id, text } => self.edit(id, |p| p.text = text),
+            Action::SetText { id, text } => self.edit(id, |p| p.text = text.into()),
             Action::Remove { id } => {
                 self.entries.retain(|e| e.id != id);
                 if self.entries.is_empty() {

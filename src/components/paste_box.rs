@@ -121,7 +121,7 @@ pub fn paste_box(props: &PasteBoxProps) -> Html {
                 spellcheck="false"
                 autocomplete="off"
                 placeholder="2026/11/21 10:00:00 [crit] 2211#2211: *4711 connect() to unix:/run/php/php8.3-fpm.sock failed (2: No such file or directory) while connecting to upstream, …"
-                value={paste.text.clone()}
+                value={paste.text.to_string()}
                 {oninput}
                 {onpaste}
             />

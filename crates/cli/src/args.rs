@@ -157,7 +157,7 @@ pub fn read_inputs(inputs: &[Input]) -> Result<Vec<Paste>, String> {
             };
             Ok(Paste {
                 name,
-                text,
+                text: text.into(),
                 kind: input.kind,
                 piece_kinds: Vec::new(),
             })

@@ -72,6 +72,7 @@ pub fn inspect(pastes: &[Paste]) -> Vec<Artifact> {
             file: piece.file.as_deref(),
             command: piece.command.as_deref(),
             log_formats,
+            paste: Some(&pastes[piece.paste].text),
         };
         parse::parse(piece.kind, &cx)
     };

@@ -3,14 +3,16 @@
 use serde::{Deserialize, Serialize};
 
 use crate::kind::Kind;
+use crate::shared_str::SharedStr;
 
 /// One paste (a text box, a dropped file, a CLI file argument).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Paste {
     /// A name for messages: the file name, or `paste-1` for a text box.
     pub name: String,
-    /// The text as pasted.
-    pub text: String,
+    /// The text as pasted. Shared: the facts read from it keep parts of it instead of copies
+    /// (error-log events), and cloning a paste copies no text.
+    pub text: SharedStr,
     /// The kind the person chose. When set, the paste is not split and this kind wins.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<Kind>,
@@ -26,7 +28,7 @@ impl Paste {
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
         Paste {
             name: name.into(),
-            text: text.into(),
+            text: SharedStr::from(text.into()),
             kind: None,
             piece_kinds: Vec::new(),
         }

@@ -164,7 +164,7 @@ pub fn redact(pastes: &[Paste], options: &Options) -> Redacted {
             .collect();
         out.pastes.push(Paste {
             name,
-            text,
+            text: text.into(),
             kind: paste.kind,
             piece_kinds,
         });
@@ -912,7 +912,7 @@ mod tests {
     }
 
     fn text(text: &str) -> String {
-        one(text).pastes[0].text.clone()
+        one(text).pastes[0].text.to_string()
     }
 
     #[test]

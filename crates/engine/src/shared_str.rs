@@ -3,7 +3,7 @@
 
 use std::fmt;
 use std::ops::Deref;
-use std::sync::Arc;
+use std::rc::Rc;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -11,23 +11,24 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// `str` it holds. Cloning it copies no text.
 #[derive(Clone)]
 pub struct SharedStr {
-    /// The whole text (an `Arc<String>` rather than `Arc<str>`: a thin pointer keeps a
-    /// `SharedStr` at 16 bytes, and an event holds a dozen).
-    source: Arc<String>,
+    /// The whole text: an `Rc` (the engine runs on one thread, and an event's dozen fields
+    /// each count a reference: no atomic operations) of a `String` rather than a `str` (a
+    /// thin pointer keeps a `SharedStr` at 16 bytes).
+    source: Rc<String>,
     start: u32,
     end: u32,
 }
 
 impl SharedStr {
     /// The text `source`, whole.
-    pub fn new(source: Arc<String>) -> Self {
+    pub fn new(source: Rc<String>) -> Self {
         let end = offset(source.len());
         SharedStr { source, start: 0, end }
     }
 
     /// The bytes `range` of `source`; `None` when they are not a slice of it (out of bounds or
     /// not on character boundaries) or lie beyond 4 GiB (offsets are kept in 32 bits).
-    pub fn part(source: &Arc<String>, range: std::ops::Range<usize>) -> Option<Self> {
+    pub fn part(source: &Rc<String>, range: std::ops::Range<usize>) -> Option<Self> {
         if range.start > range.end
             || range.end > source.len()
             || !source.is_char_boundary(range.start)
@@ -36,7 +37,7 @@ impl SharedStr {
             return None;
         }
         Some(SharedStr {
-            source: Arc::clone(source),
+            source: Rc::clone(source),
             start: u32::try_from(range.start).ok()?,
             end: u32::try_from(range.end).ok()?,
         })
@@ -45,19 +46,35 @@ impl SharedStr {
     /// The `len` bytes at `start` of `source`, which the caller knows to be a slice of it (a
     /// `str` found inside it); a range that is not yields the empty text rather than a panic
     /// later.
-    pub(crate) fn part_at_boundaries(source: &Arc<String>, start: usize, len: usize) -> Self {
+    pub(crate) fn part_at_boundaries(source: &Rc<String>, start: usize, len: usize) -> Self {
         let end = start.saturating_add(len);
         match (u32::try_from(start), u32::try_from(end)) {
             (Ok(start), Ok(end)) if end as usize <= source.len() => {
                 debug_assert!(source.is_char_boundary(start as usize) && source.is_char_boundary(end as usize));
                 SharedStr {
-                    source: Arc::clone(source),
+                    source: Rc::clone(source),
                     start,
                     end,
                 }
             }
             _ => SharedStr::default(),
         }
+    }
+
+    /// `part` as a part of this text, sharing its allocation, when `part` is a slice of it
+    /// (found by address: the same bytes, not equal ones).
+    pub fn slice_of(&self, part: &str) -> Option<SharedStr> {
+        let text = self.as_str();
+        let at = (part.as_ptr() as usize).wrapping_sub(text.as_ptr() as usize);
+        if at > text.len() || part.len() > text.len() - at {
+            return None;
+        }
+        // A `str` inside the text starts and ends on its character boundaries.
+        Some(SharedStr::part_at_boundaries(
+            &self.source,
+            self.start as usize + at,
+            part.len(),
+        ))
     }
 
     /// The text as a `str`.
@@ -93,20 +110,22 @@ impl std::borrow::Borrow<str> for SharedStr {
 impl Default for SharedStr {
     /// The empty text, one allocation for all.
     fn default() -> Self {
-        static EMPTY: std::sync::LazyLock<Arc<String>> = std::sync::LazyLock::new(|| Arc::new(String::new()));
-        SharedStr::new(Arc::clone(&EMPTY))
+        thread_local! {
+            static EMPTY: Rc<String> = Rc::new(String::new());
+        }
+        EMPTY.with(|empty| SharedStr::new(Rc::clone(empty)))
     }
 }
 
 impl From<&str> for SharedStr {
     fn from(text: &str) -> Self {
-        SharedStr::new(Arc::new(text.to_owned()))
+        SharedStr::new(Rc::new(text.to_owned()))
     }
 }
 
 impl From<String> for SharedStr {
     fn from(text: String) -> Self {
-        SharedStr::new(Arc::new(text))
+        SharedStr::new(Rc::new(text))
     }
 }
 
@@ -190,14 +209,27 @@ mod tests {
 
     #[test]
     fn parts_share_their_source_and_read_as_the_part() {
-        let source = Arc::new(String::from("client: 10.0.0.1, server: a"));
+        let source = Rc::new(String::from("client: 10.0.0.1, server: a"));
         let client = SharedStr::part(&source, 8..16).unwrap();
         assert_eq!(client, "10.0.0.1");
-        assert_eq!(Arc::strong_count(&source), 2);
+        assert_eq!(Rc::strong_count(&source), 2);
         assert_eq!(format!("{client:?} {client}"), "\"10.0.0.1\" 10.0.0.1");
         assert_eq!(serde_json::to_string(&client).unwrap(), "\"10.0.0.1\"");
         let back: SharedStr = serde_json::from_str("\"10.0.0.1\"").unwrap();
         assert_eq!(back, client);
+    }
+
+    #[test]
+    fn a_slice_of_the_text_shares_it_and_an_equal_copy_does_not() {
+        let text = SharedStr::from("2026/11/21 [error] client: 10.0.0.1");
+        let client = &text[27..];
+        let shared = text.slice_of(client).unwrap();
+        assert_eq!(shared, "10.0.0.1");
+        assert_eq!(Rc::strong_count(&text.source), 2);
+        let part = shared.slice_of(&shared[3..]).unwrap();
+        assert_eq!(part, "0.0.1");
+        assert!(text.slice_of(&String::from(client)).is_none());
+        assert_eq!(text.slice_of(&text[text.len()..]).unwrap(), "");
     }
 
     #[test]
@@ -207,7 +239,7 @@ mod tests {
 
     #[test]
     fn a_range_outside_the_source_or_inside_a_character_is_no_part() {
-        let source = Arc::new(String::from("é!"));
+        let source = Rc::new(String::from("é!"));
         assert!(SharedStr::part(&source, 1..3).is_none());
         assert!(SharedStr::part(&source, 2..4).is_none());
         assert_eq!(SharedStr::part(&source, 2..3).unwrap(), "!");

@@ -3,6 +3,7 @@
 
 use crate::facts::{FactAt, LogFormat};
 use crate::kind::Kind;
+use crate::shared_str::SharedStr;
 use crate::span::Span;
 
 mod app_log;
@@ -83,6 +84,8 @@ pub struct ParseContext<'a> {
     pub command: Option<&'a str>,
     /// `log_format`s read from the pasted nginx configuration (for access logs).
     pub log_formats: &'a [LogFormat],
+    /// The paste `text` lies in, when it does: facts may keep parts of it instead of copies.
+    pub paste: Option<&'a SharedStr>,
 }
 
 impl<'a> ParseContext<'a> {
@@ -94,6 +97,7 @@ impl<'a> ParseContext<'a> {
             file: None,
             command: None,
             log_formats: &[],
+            paste: None,
         }
     }
 }

@@ -1023,6 +1023,7 @@ mod tests {
             file: None,
             command: None,
             log_formats: &formats,
+            paste: None,
         };
         let parsed = parse(&cx);
         assert_eq!(parsed.facts.len(), 1);

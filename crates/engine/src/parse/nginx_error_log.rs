@@ -5,8 +5,6 @@
 //! matched from the right so that upstream text inside the message cannot confuse it, and a
 //! large log parses at hundreds of MB/s.
 
-use std::sync::Arc;
-
 use crate::facts::{ErrorEvent, Fact, FactAt, Level, LogForm, MessageClass};
 use crate::kind::Kind;
 use crate::parse::registry::{KindSpec, share_of_lines};
@@ -66,9 +64,9 @@ const MAX_ENTRY_BYTES: usize = 16 * 1024;
 /// Parses an nginx error log piece.
 pub fn parse(cx: &ParseContext<'_>) -> Parsed {
     let mut out = Parsed::default();
-    // The paste, copied once (when the first entry is read): every entry read from its own
-    // line is a part of this copy, so entries cost no copy of their line.
-    let paste = Source::new(cx.text);
+    // Entries read from their own lines keep parts of the paste (or of one copy of the piece,
+    // when it lies in no paste): no copy per line.
+    let paste = Source::in_paste(cx.text, cx.paste);
     // An entry still open because its FastCGI stderr text spans lines.
     let mut open: Option<OpenEntry> = None;
     // The last entry, which indented continuation lines may extend: its fact index, span, and
@@ -669,32 +667,42 @@ impl Body<'_> {
     }
 }
 
-/// The text entries are read from (a line, or a whole paste), copied once when the first field
-/// is kept: every field of its entries is a part of the copy.
+/// The text entries are read from (a line, or a piece of a paste): every field of its entries
+/// is a part of the paste when the text lies in one, else of a copy of the text made when the
+/// first field is kept.
 struct Source<'a> {
     text: &'a str,
-    copy: std::cell::OnceCell<Arc<String>>,
+    paste: Option<&'a SharedStr>,
+    copy: std::cell::OnceCell<SharedStr>,
 }
 
 impl<'a> Source<'a> {
+    /// A text of no paste.
     fn new(text: &'a str) -> Self {
+        Source::in_paste(text, None)
+    }
+
+    /// A text that may lie in `paste`.
+    fn in_paste(text: &'a str, paste: Option<&'a SharedStr>) -> Self {
         Source {
             text,
+            paste: paste.filter(|p| p.slice_of(text).is_some()),
             copy: std::cell::OnceCell::new(),
         }
     }
 
-    /// `part` as a part of the copy, when it is a slice of the text (the same bytes, found by
-    /// address); text from elsewhere (a phase completed from [`ACTIONS`]) is copied alone.
+    /// `part` as a part of the paste or the copy, when it is a slice of the text (the same
+    /// bytes, found by address); text from elsewhere (a phase completed from [`ACTIONS`]) is
+    /// copied alone.
     fn share(&self, part: &str) -> SharedStr {
+        if let Some(shared) = self.paste.and_then(|paste| paste.slice_of(part)) {
+            return shared;
+        }
+        // The copy's bytes are not the text's: find the part by its offset in the text.
         let at = (part.as_ptr() as usize).wrapping_sub(self.text.as_ptr() as usize);
         if at <= self.text.len() && part.len() <= self.text.len() - at {
-            // A `str` inside the text starts and ends on its character boundaries.
-            return SharedStr::part_at_boundaries(
-                self.copy.get_or_init(|| Arc::new(self.text.to_owned())),
-                at,
-                part.len(),
-            );
+            let copy = self.copy.get_or_init(|| SharedStr::from(self.text));
+            return copy.slice_of(&copy[at..at + part.len()]).unwrap_or_default();
         }
         SharedStr::from(part)
     }
