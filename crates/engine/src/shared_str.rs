@@ -43,38 +43,25 @@ impl SharedStr {
         })
     }
 
-    /// The `len` bytes at `start` of `source`, which the caller knows to be a slice of it (a
-    /// `str` found inside it); a range that is not yields the empty text rather than a panic
-    /// later.
-    pub(crate) fn part_at_boundaries(source: &Rc<String>, start: usize, len: usize) -> Self {
-        let end = start.saturating_add(len);
-        match (u32::try_from(start), u32::try_from(end)) {
-            (Ok(start), Ok(end)) if end as usize <= source.len() => {
-                debug_assert!(source.is_char_boundary(start as usize) && source.is_char_boundary(end as usize));
-                SharedStr {
-                    source: Rc::clone(source),
-                    start,
-                    end,
-                }
-            }
-            _ => SharedStr::default(),
-        }
-    }
-
     /// `part` as a part of this text, sharing its allocation, when `part` is a slice of it
     /// (found by address: the same bytes, not equal ones).
+    #[inline]
     pub fn slice_of(&self, part: &str) -> Option<SharedStr> {
-        let text = self.as_str();
-        let at = (part.as_ptr() as usize).wrapping_sub(text.as_ptr() as usize);
-        if at > text.len() || part.len() > text.len() - at {
+        // Offsets are computed from addresses, without slicing: a parser asks this for every
+        // field of every line.
+        let len = (self.end - self.start) as usize;
+        let at = (part.as_ptr() as usize).wrapping_sub(self.source.as_ptr() as usize + self.start as usize);
+        if at > len || part.len() > len - at {
             return None;
         }
-        // A `str` inside the text starts and ends on its character boundaries.
-        Some(SharedStr::part_at_boundaries(
-            &self.source,
-            self.start as usize + at,
-            part.len(),
-        ))
+        // Both fit in 32 bits: they lie within `start..end`. A `str` inside the text starts and
+        // ends on its character boundaries.
+        let start = self.start + at as u32;
+        Some(SharedStr {
+            source: Rc::clone(&self.source),
+            start,
+            end: start + part.len() as u32,
+        })
     }
 
     /// The text as a `str`.

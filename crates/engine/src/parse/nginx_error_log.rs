@@ -543,8 +543,8 @@ fn parse_level_form(t: &str, source: &Source<'_>) -> Option<ErrorEvent> {
 fn parse_embedded_file_form(t: &str, source: &Source<'_>) -> Option<ErrorEvent> {
     let b = t.as_bytes();
     let limit = b.len().min(256);
-    (5..limit)
-        .filter(|&i| b[i] == b'/' && b[i - 1] != b'/')
+    memchr::memchr_iter(b'/', &b[..limit])
+        .filter(|&i| i >= 5 && b[i - 1] != b'/')
         .find_map(|slash| {
             let start = slash.checked_sub(4)?;
             if start == 0 || !t.is_char_boundary(start) || b[start - 1] != b' ' {
@@ -694,6 +694,7 @@ impl<'a> Source<'a> {
     /// `part` as a part of the paste or the copy, when it is a slice of the text (the same
     /// bytes, found by address); text from elsewhere (a phase completed from [`ACTIONS`]) is
     /// copied alone.
+    #[inline]
     fn share(&self, part: &str) -> SharedStr {
         if let Some(shared) = self.paste.and_then(|paste| paste.slice_of(part)) {
             return shared;
@@ -1244,6 +1245,7 @@ impl<'a> Phrases<'a> {
     }
 
     /// `text.find(phrase)`.
+    #[inline]
     fn find(&self, phrase: Phrase) -> Option<usize> {
         let p = phrase.text.as_bytes();
         if p.len() > self.text.len() {
@@ -1281,6 +1283,7 @@ impl ByteSet {
 /// `haystack.find(sep)` for the separators and phrases searched in one log line: a `memchr`
 /// for one byte of `sep` and a compare, without the two-way searcher `str::find` sets up per call
 /// (which cost more than the rest of a line's parse). `sep` must not be empty.
+#[inline(always)]
 fn find_sep(haystack: &str, sep: &str) -> Option<usize> {
     find_anchored(haystack, sep, anchor(sep.as_bytes()))
 }
@@ -1304,12 +1307,14 @@ fn find_bytes(bytes: &[u8], sep: &[u8], k: usize) -> Option<usize> {
 }
 
 /// `text.split_once(sep)`, as [`find_sep`] does it.
+#[inline(always)]
 fn split_sep<'a>(text: &'a str, sep: &str) -> Option<(&'a str, &'a str)> {
     let at = find_sep(text, sep)?;
     Some((&text[..at], &text[at + sep.len()..]))
 }
 
 /// `haystack.rfind(sep)`, as [`find_sep`] does it.
+#[inline(always)]
 fn rfind_sep(haystack: &str, sep: &str) -> Option<usize> {
     let (bytes, sep) = (haystack.as_bytes(), sep.as_bytes());
     let k = anchor(sep);
@@ -1330,7 +1335,9 @@ fn holds_at(bytes: &[u8], at: usize, part: &[u8]) -> bool {
     bytes.get(at..at + part.len()) == Some(part)
 }
 
-/// The byte of `sep` to look for: the rarest in log text (the first of the rarest).
+/// The byte of `sep` to look for: the rarest in log text (the first of the rarest). Inlined so
+/// that for a literal `sep` it is computed at compile time.
+#[inline(always)]
 fn anchor(sep: &[u8]) -> usize {
     let mut best = 0;
     for (i, &b) in sep.iter().enumerate().skip(1) {
