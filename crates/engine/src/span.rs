@@ -132,10 +132,12 @@ pub struct LineIndex {
 impl LineIndex {
     /// Indexes the line starts of `text`.
     pub fn new(text: &str) -> Self {
-        let mut starts = vec![0];
-        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
-        // Held for the whole diagnosis next to the paste: without the growth slack.
-        starts.shrink_to_fit();
+        // Counted first (a fast scan) so the index is allocated once at its size: held for the
+        // whole diagnosis next to the paste, without growth slack or copies while it grows.
+        let bytes = text.as_bytes();
+        let mut starts = Vec::with_capacity(memchr::memchr_iter(b'\n', bytes).count() + 1);
+        starts.push(0);
+        starts.extend(memchr::memchr_iter(b'\n', bytes).map(|i| i + 1));
         LineIndex { starts }
     }
 

@@ -63,7 +63,13 @@ const MAX_ENTRY_BYTES: usize = 16 * 1024;
 
 /// Parses an nginx error log piece.
 pub fn parse(cx: &ParseContext<'_>) -> Parsed {
-    let mut out = Parsed::default();
+    // Nearly every line of a log is an entry: room for one fact per line up front, rather than
+    // a vector that doubles (and copies itself) as a large log is read.
+    let line_count = memchr::memchr_iter(b'\n', cx.text.as_bytes()).count() + 1;
+    let mut out = Parsed {
+        facts: Vec::with_capacity(line_count),
+        ..Parsed::default()
+    };
     // Entries read from their own lines keep parts of the paste (or of one copy of the piece,
     // when it lies in no paste): no copy per line.
     let paste = Source::in_paste(cx.text, cx.paste);
