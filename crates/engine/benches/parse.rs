@@ -3,6 +3,10 @@
 //! for the error log, detected (split and classification included).
 //!   cargo bench -p gateway-doctor-engine --bench parse
 
+/// The allocator of the CLI (`crates/cli/src/main.rs`): the engine is measured as it runs there.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use engine::{Kind, Paste};
 
