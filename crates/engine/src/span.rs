@@ -1,4 +1,5 @@
-//! Byte ranges into a paste, and the line arithmetic used only when rendering them.
+//! Byte ranges into a paste, the line arithmetic used only when rendering them, and the byte-level
+//! text tests line readers share (trims, case-blind search, the rarity of bytes in log text).
 
 use serde::{Deserialize, Serialize};
 
@@ -123,6 +124,73 @@ pub fn is_blank(text: &str) -> bool {
     trim_start(text).is_empty()
 }
 
+/// `text.to_ascii_lowercase().contains(lower)` for a `lower` written in lower case, without
+/// the copy and the two-way searcher `contains` sets up per call: a scan for `lower`'s first
+/// byte in either case and a compare. Line recognisers ask it of lines of any kind.
+#[inline]
+pub fn contains_ignore_ascii_case(text: &str, lower: &str) -> bool {
+    contains_ignore_ascii_case_at(text, lower, anchor(lower.as_bytes()))
+}
+
+/// [`contains_ignore_ascii_case`] looking for the byte `lower[k]` first (a table of phrases
+/// computes each phrase's [`anchor`] once, at compile time).
+pub(crate) fn contains_ignore_ascii_case_at(text: &str, lower: &str, k: usize) -> bool {
+    debug_assert!(
+        !lower.bytes().any(|b| b.is_ascii_uppercase()),
+        "{lower} is not lower case"
+    );
+    let (bytes, needle) = (text.as_bytes(), lower.as_bytes());
+    if needle.is_empty() {
+        return true;
+    }
+    if bytes.len() < needle.len() || k >= needle.len() {
+        return bytes.len() >= needle.len() && text.to_ascii_lowercase().contains(lower);
+    }
+    // Look for the needle's rarest byte (in either case), then compare around it.
+    let (low, up) = (needle[k], needle[k].to_ascii_uppercase());
+    let last = bytes.len() - needle.len() + k;
+    let mut from = k;
+    while from <= last {
+        let Some(i) = memchr::memchr2(low, up, &bytes[from..=last]) else {
+            return false;
+        };
+        let at = from + i - k;
+        if bytes[at..at + needle.len()].eq_ignore_ascii_case(needle) {
+            return true;
+        }
+        from = from + i + 1;
+    }
+    false
+}
+
+/// The byte of `sep` to look for: the rarest in log text (the first of the rarest). Inlined so
+/// that for a literal `sep` it is computed at compile time.
+#[inline(always)]
+pub(crate) const fn anchor(sep: &[u8]) -> usize {
+    let mut best = 0;
+    let mut i = 1;
+    while i < sep.len() {
+        if RARITY[sep[i] as usize] > RARITY[sep[best] as usize] {
+            best = i;
+        }
+        i += 1;
+    }
+    best
+}
+
+/// How rare each byte is in log lines, higher being rarer: the bytes of `COMMON` from the most
+/// common on, every other byte rarest.
+pub(crate) const RARITY: [u8; 256] = {
+    const COMMON: &[u8] = b" etaoinsrhldcupmfgywb0123456789.,:/-\"vkTSEACROIN";
+    let mut rarity = [u8::MAX; 256];
+    let mut i = 0;
+    while i < COMMON.len() {
+        rarity[COMMON[i] as usize] = i as u8;
+        i += 1;
+    }
+    rarity
+};
+
 /// Maps byte offsets of one text to 1-based line numbers.
 #[derive(Clone, Debug, Default)]
 pub struct LineIndex {
@@ -212,6 +280,31 @@ mod tests {
             assert_eq!(trim_end(s), s.trim_end(), "{s:?}");
             assert_eq!(trim(s), s.trim(), "{s:?}");
             assert_eq!(is_blank(s), s.trim().is_empty(), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn finds_lower_case_phrases_as_a_lowered_copy_would() {
+        let texts = [
+            "",
+            "a",
+            "Ray ID: 8f",
+            "RAY ID:",
+            "x ray id",
+            "rray id:",
+            "ÉRay ID: é",
+            "ray i",
+            "aAbB",
+        ];
+        let needles = ["ray id:", "a", "ab", "é", "ray id", "ray id: 8f", "bb"];
+        for text in texts {
+            for needle in needles {
+                assert_eq!(
+                    contains_ignore_ascii_case(text, needle),
+                    text.to_ascii_lowercase().contains(needle),
+                    "{text:?} {needle:?}"
+                );
+            }
         }
     }
 

@@ -299,11 +299,11 @@ fn host_answer(t: &str) -> Option<(String, &'static str, String)> {
         (" name server ", "NS"),
         (" has SOA record ", "SOA"),
     ];
+    // The name holds no space: a marker (which starts with one) can only stand at the first.
+    let space = memchr::memchr(b' ', t.as_bytes()).filter(|&i| i > 0)?;
+    let (name, after) = t.split_at(space);
     for (marker, rtype) in MARKERS {
-        if let Some((name, value)) = t.split_once(marker)
-            && !name.is_empty()
-            && !name.contains(' ')
-        {
+        if let Some(value) = after.strip_prefix(marker) {
             let value = value.trim();
             // `10 mx1.example.net.` → `10 mx1.example.net`; quoted text stays as it is.
             let value = if value.ends_with('"') { value } else { strip_root(value) };

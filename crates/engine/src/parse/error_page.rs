@@ -81,8 +81,21 @@ const REASONS: &[&str] = &[
 
 /// The producer a line's phrase names.
 fn known_phrase(text: &str) -> Option<&'static str> {
-    let lower = text.to_ascii_lowercase();
-    PHRASES.iter().find(|(p, _)| lower.contains(p)).map(|(_, who)| *who)
+    /// Each phrase's rarest byte, looked for first.
+    const ANCHORS: [usize; PHRASES.len()] = {
+        let mut anchors = [0; PHRASES.len()];
+        let mut i = 0;
+        while i < PHRASES.len() {
+            anchors[i] = crate::span::anchor(PHRASES[i].0.as_bytes());
+            i += 1;
+        }
+        anchors
+    };
+    PHRASES
+        .iter()
+        .zip(ANCHORS)
+        .find(|((p, _), k)| crate::span::contains_ignore_ascii_case_at(text, p, *k))
+        .map(|((_, who), _)| *who)
 }
 
 /// Elements an error page is made of.

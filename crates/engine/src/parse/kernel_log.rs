@@ -80,7 +80,10 @@ pub fn kernel_event(message: &str) -> Option<Fact> {
     if let Some(denial) = crate::parse::mac::denial(m) {
         return Some(Fact::MacDenial(Box::new(denial)));
     }
-    if let Some(c) = OOM_KILLED.captures(m)
+    // `is_match` first: most messages match none of the patterns, and `captures` allocates
+    // before it searches.
+    if OOM_KILLED.is_match(m)
+        && let Some(c) = OOM_KILLED.captures(m)
         && !m.contains("oom_reaper")
     {
         return Some(Fact::OomKill(OomKill {
@@ -88,7 +91,9 @@ pub fn kernel_event(message: &str) -> Option<Fact> {
             process: c.get(2).map_or("", |p| p.as_str()).to_string(),
         }));
     }
-    if let Some(c) = OOM_SUMMARY.captures(m) {
+    if OOM_SUMMARY.is_match(m)
+        && let Some(c) = OOM_SUMMARY.captures(m)
+    {
         return Some(Fact::OomKill(OomKill {
             pid: c.get(2).and_then(|p| p.as_str().parse().ok()),
             process: c.get(1).map_or("", |p| p.as_str()).to_string(),
@@ -105,7 +110,9 @@ pub fn kernel_event(message: &str) -> Option<Fact> {
         let process = m.get(..i).unwrap_or("").rsplit(' ').next().unwrap_or("");
         return event("oom-killer-invoked", Some(process).filter(|p| !p.is_empty()));
     }
-    if let Some(c) = SEGFAULT.captures(m) {
+    if SEGFAULT.is_match(m)
+        && let Some(c) = SEGFAULT.captures(m)
+    {
         let class = match c.get(3).map_or("", |k| k.as_str()) {
             "segfault at" => "segfault",
             "general protection" => "general-protection-fault",
@@ -116,8 +123,7 @@ pub fn kernel_event(message: &str) -> Option<Fact> {
     if m.contains("conntrack: table full") {
         return event("conntrack-full", None);
     }
-    let lower = m.to_ascii_lowercase();
-    if lower.contains("possible syn flooding on port") {
+    if crate::span::contains_ignore_ascii_case(m, "possible syn flooding on port") {
         return event("possible-syn-flooding", None);
     }
     if m.contains("TCP: out of memory") || m.contains("Out of socket memory") {
@@ -132,7 +138,9 @@ pub fn kernel_event(message: &str) -> Option<Fact> {
     if m.contains("neighbor table overflow") || m.contains("neighbour table overflow") {
         return event("neighbour-table-overflow", None);
     }
-    if let Some(c) = HUNG_TASK.captures(m) {
+    if HUNG_TASK.is_match(m)
+        && let Some(c) = HUNG_TASK.captures(m)
+    {
         return event("hung-task", c.get(1).map(|p| p.as_str()));
     }
     if m.contains("I/O error") && (m.contains("dev ") || m.contains("blk_update_request")) {

@@ -10,7 +10,7 @@ use crate::kind::Kind;
 use crate::parse::registry::{KindSpec, share_of_lines};
 use crate::parse::{ParseContext, Parsed};
 use crate::shared_str::SharedStr;
-use crate::span::{Span, lines};
+use crate::span::{RARITY, Span, anchor, lines};
 
 /// How error logs are recognised and parsed.
 pub const SPEC: KindSpec = KindSpec {
@@ -1341,32 +1341,6 @@ fn holds_at(bytes: &[u8], at: usize, part: &[u8]) -> bool {
     bytes.get(at..at + part.len()) == Some(part)
 }
 
-/// The byte of `sep` to look for: the rarest in log text (the first of the rarest). Inlined so
-/// that for a literal `sep` it is computed at compile time.
-#[inline(always)]
-fn anchor(sep: &[u8]) -> usize {
-    let mut best = 0;
-    for (i, &b) in sep.iter().enumerate().skip(1) {
-        if RARITY[usize::from(b)] > RARITY[usize::from(sep[best])] {
-            best = i;
-        }
-    }
-    best
-}
-
-/// How rare each byte is in log lines, higher being rarer: the bytes of `COMMON` from the most
-/// common on, every other byte rarest.
-const RARITY: [u8; 256] = {
-    const COMMON: &[u8] = b" etaoinsrhldcupmfgywb0123456789.,:/-\"vkTSEACROIN";
-    let mut rarity = [u8::MAX; 256];
-    let mut i = 0;
-    while i < COMMON.len() {
-        rarity[COMMON[i] as usize] = i as u8;
-        i += 1;
-    }
-    rarity
-};
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1632,6 +1606,11 @@ mod tests {
             prop_assert_eq!(rfind_sep(&text, &sep), text.rfind(sep.as_str()));
             prop_assert_eq!(split_sep(&text, &sep), text.split_once(sep.as_str()));
             prop_assert_eq!(split_ids(&text), text.split_once(": "));
+            let lower = sep.to_ascii_lowercase();
+            prop_assert_eq!(
+                crate::span::contains_ignore_ascii_case(&text, &lower),
+                text.to_ascii_lowercase().contains(lower.as_str())
+            );
         }
 
         #[test]
