@@ -180,7 +180,7 @@ pub(crate) const fn anchor(sep: &[u8]) -> usize {
 
 /// How rare each byte is in log lines, higher being rarer: the bytes of `COMMON` from the most
 /// common on, every other byte rarest.
-pub(crate) const RARITY: [u8; 256] = {
+const RARITY: [u8; 256] = {
     const COMMON: &[u8] = b" etaoinsrhldcupmfgywb0123456789.,:/-\"vkTSEACROIN";
     let mut rarity = [u8::MAX; 256];
     let mut i = 0;

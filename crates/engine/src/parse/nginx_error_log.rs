@@ -10,7 +10,7 @@ use crate::kind::Kind;
 use crate::parse::registry::{KindSpec, share_of_lines};
 use crate::parse::{ParseContext, Parsed};
 use crate::shared_str::SharedStr;
-use crate::span::{RARITY, Span, anchor, lines};
+use crate::span::{Span, anchor, lines};
 
 /// How error logs are recognised and parsed.
 pub const SPEC: KindSpec = KindSpec {
@@ -1177,16 +1177,10 @@ struct Phrase {
 
 impl Phrase {
     const fn new(text: &'static str) -> Self {
-        let bytes = text.as_bytes();
-        let mut anchor = 0;
-        let mut i = 1;
-        while i < bytes.len() {
-            if RARITY[bytes[i] as usize] > RARITY[bytes[anchor] as usize] {
-                anchor = i;
-            }
-            i += 1;
+        Phrase {
+            text,
+            anchor: anchor(text.as_bytes()),
         }
-        Phrase { text, anchor }
     }
 
     const fn all<const N: usize>(texts: [&'static str; N]) -> [Phrase; N] {
