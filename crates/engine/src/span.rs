@@ -143,9 +143,10 @@ pub(crate) fn contains_ignore_ascii_case_at(text: &str, lower: &str, k: usize) -
     if needle.is_empty() {
         return true;
     }
-    if bytes.len() < needle.len() || k >= needle.len() {
-        return bytes.len() >= needle.len() && text.to_ascii_lowercase().contains(lower);
+    if bytes.len() < needle.len() {
+        return false;
     }
+    let k = if k < needle.len() { k } else { 0 };
     // Look for the needle's rarest byte (in either case), then compare around it.
     let (low, up) = (needle[k], needle[k].to_ascii_uppercase());
     let last = bytes.len() - needle.len() + k;
