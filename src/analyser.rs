@@ -1,6 +1,6 @@
 //! The worker side: runs the engine, redaction and the share-link codec off the main thread.
 //! [`State::handle`] and [`drain`] are plain Rust (tested natively); [`run_in_worker`] wires them
-//! to the worker's messages (JSON strings), draining its queue before working so that a newer
+//! to the worker's messages (postcard bytes), draining its queue before working so that a newer
 //! request supersedes older ones.
 
 use std::collections::HashMap;
@@ -136,11 +136,12 @@ pub fn slim(report: &mut Report) {
     }
 }
 
-/// Runs the analyser in the Web Worker this module was started in: requests arrive as JSON
-/// strings, the queue is drained after every message already sent has arrived (the newest
-/// request of a kind supersedes older ones), responses go back as JSON strings. Posts "ready"
+/// Runs the analyser in the Web Worker this module was started in: requests arrive as postcard
+/// bytes, the queue is drained after every message already sent has arrived (the newest
+/// request of a kind supersedes older ones), responses go back as postcard bytes. Posts "ready"
 /// once it listens (the page holds its requests until then).
 pub fn run_in_worker() {
+    use crate::protocol::{decode, encode, post};
     use std::cell::RefCell;
     use std::rc::Rc;
     use wasm_bindgen::JsCast;
@@ -152,7 +153,7 @@ pub fn run_in_worker() {
     let onmessage = {
         let scope = scope.clone();
         Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
-            let Some(request) = e.data().as_string().and_then(|t| serde_json::from_str(&t).ok()) else {
+            let Some(request) = post::bytes_of(&e.data()).and_then(|b| decode(&b)) else {
                 return;
             };
             let first = {
@@ -167,8 +168,8 @@ pub fn run_in_worker() {
                     gloo::timers::future::TimeoutFuture::new(0).await;
                     let requests = std::mem::take(&mut *queue.borrow_mut());
                     drain(&mut state.borrow_mut(), requests, &mut |response| {
-                        let text = serde_json::to_string(&response).unwrap_or_default();
-                        let _ = scope.post_message(&wasm_bindgen::JsValue::from_str(&text));
+                        let (array, transfer) = post::transferable(&encode(&response));
+                        let _ = scope.post_message_with_transfer(&array, &transfer);
                     });
                 });
             }

@@ -58,21 +58,22 @@ impl Backend {
     }
 }
 
-/// The Web Worker: requests and responses are JSON strings; requests wait until the worker
-/// says it listens. Dropping the channel terminates the worker (and whatever it was doing).
+/// The Web Worker: requests and responses are postcard bytes ([`crate::protocol`]); requests wait
+/// until the worker says it listens. Dropping the channel terminates the worker (and whatever it was doing).
 struct WorkerChannel {
     worker: Option<web_sys::Worker>,
     /// Requests held until the worker is ready (`None` once it is).
-    pending: Rc<RefCell<Option<Vec<String>>>>,
+    pending: Rc<RefCell<Option<Vec<Vec<u8>>>>>,
     _onmessage: Option<wasm_bindgen::closure::Closure<dyn FnMut(web_sys::MessageEvent)>>,
 }
 
 impl WorkerChannel {
     #[cfg(target_arch = "wasm32")]
     fn new(loader: &str, on: Callback<Response>) -> WorkerChannel {
+        use crate::protocol::{decode, post};
         use wasm_bindgen::JsCast;
         use wasm_bindgen::closure::Closure;
-        let pending: Rc<RefCell<Option<Vec<String>>>> = Rc::new(RefCell::new(Some(Vec::new())));
+        let pending: Rc<RefCell<Option<Vec<Vec<u8>>>>> = Rc::new(RefCell::new(Some(Vec::new())));
         let options = web_sys::WorkerOptions::new();
         options.set_type(web_sys::WorkerType::Module);
         let Ok(worker) = web_sys::Worker::new_with_options(loader, &options) else {
@@ -85,12 +86,13 @@ impl WorkerChannel {
         let onmessage = {
             let (worker, pending) = (worker.clone(), pending.clone());
             Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
-                let Some(text) = e.data().as_string() else { return };
-                if text == crate::analyser::READY {
+                let data = e.data();
+                if data.as_string().as_deref() == Some(crate::analyser::READY) {
                     for message in pending.borrow_mut().take().unwrap_or_default() {
-                        let _ = worker.post_message(&wasm_bindgen::JsValue::from_str(&message));
+                        let (array, transfer) = post::transferable(&message);
+                        let _ = worker.post_message_with_transfer(&array, &transfer);
                     }
-                } else if let Ok(response) = serde_json::from_str::<Response>(&text) {
+                } else if let Some(response) = post::bytes_of(&data).and_then(|b| decode::<Response>(&b)) {
                     on.emit(response);
                 }
             })
@@ -117,11 +119,12 @@ impl WorkerChannel {
 
 impl Channel for WorkerChannel {
     fn send(&self, request: Request) {
-        let text = serde_json::to_string(&request).unwrap_or_default();
+        let bytes = crate::protocol::encode(&request);
         if let Some(queue) = self.pending.borrow_mut().as_mut() {
-            queue.push(text);
+            queue.push(bytes);
         } else if let Some(worker) = &self.worker {
-            let _ = worker.post_message(&wasm_bindgen::JsValue::from_str(&text));
+            let (array, transfer) = crate::protocol::post::transferable(&bytes);
+            let _ = worker.post_message_with_transfer(&array, &transfer);
         }
     }
 }

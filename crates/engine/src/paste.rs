@@ -5,7 +5,8 @@ use serde::{Deserialize, Serialize};
 use crate::kind::Kind;
 use crate::shared_str::SharedStr;
 
-/// One paste (a text box, a dropped file, a CLI file argument).
+/// One paste (a text box, a dropped file, a CLI file argument). Its serde form skips no field:
+/// the web app's worker messages are postcard, whose fields are positional.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Paste {
     /// A name for messages: the file name, or `paste-1` for a text box.
@@ -14,12 +15,12 @@ pub struct Paste {
     /// (error-log events), and cloning a paste copies no text.
     pub text: SharedStr,
     /// The kind the person chose. When set, the paste is not split and this kind wins.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub kind: Option<Kind>,
     /// Kinds the person chose for single pieces of the paste, by the byte offset where the piece
     /// starts (`Artifact::span.start`). The paste is still split; only those pieces change kind.
     /// An offset that starts no piece (the text changed since) is ignored.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub piece_kinds: Vec<(usize, Kind)>,
 }
 

@@ -16,9 +16,10 @@ const FINDING_ANSWERS: f32 = 0.5;
 /// A leaf is overruled by a finding at least this confident that names another cause.
 const EVIDENCE_OVERRULES: f32 = 0.75;
 
-/// Where an answer came from.
+/// Where an answer came from. Externally tagged (serde's default): the web app's worker messages
+/// are postcard, which cannot read an internally tagged enum. The CLI writes its own JSON shape.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "kebab-case")]
+#[serde(rename_all = "kebab-case")]
 pub enum Source {
     /// Read from a line of a paste.
     Evidence {
