@@ -22,20 +22,39 @@ pub struct Ctx {
     pub client: Rc<Client>,
     /// Request sequence numbers.
     pub seq: Rc<Cell<u64>>,
+    /// The session's version and the page state's revision when this context was made.
+    seen: (u64, u64),
 }
 
-/// Equal when every handle holds the same state: a reducer makes a new value for every change,
-/// so comparing addresses tells a change without comparing megabytes of pastes and a whole
-/// report on every render (and without compiling that deep comparison in).
+/// Equal when made from the same states: every change bumps the session's version or the page
+/// state's revision, so consumers re-render on a change without a comparison of megabytes of
+/// pastes and a whole report on every render (nor that deep comparison compiled in). The
+/// handles themselves cannot tell: a reducer handle reads the latest state, whichever render
+/// made it.
 impl PartialEq for Ctx {
     fn eq(&self, other: &Self) -> bool {
-        std::ptr::eq(&*self.session, &*other.session)
-            && std::ptr::eq(&*self.ui, &*other.ui)
-            && Rc::ptr_eq(&self.client, &other.client)
+        self.seen == other.seen && Rc::ptr_eq(&self.client, &other.client)
     }
 }
 
 impl Ctx {
+    /// The context of one render of the page.
+    pub fn new(
+        session: UseReducerHandle<Session>,
+        ui: UseReducerHandle<Ui>,
+        client: Rc<Client>,
+        seq: Rc<Cell<u64>>,
+    ) -> Ctx {
+        let seen = (session.version, ui.revision);
+        Ctx {
+            session,
+            ui,
+            client,
+            seq,
+            seen,
+        }
+    }
+
     /// A new request sequence number.
     pub fn next_seq(&self) -> u64 {
         let n = self.seq.get() + 1;

@@ -111,6 +111,8 @@ pub struct Ui {
     pub resend: u32,
     /// Files being read.
     pub reading: usize,
+    /// Bumped by every action: tells a change without comparing the state (see `Ctx`).
+    pub revision: u64,
 }
 
 /// Changes of the page state.
@@ -151,6 +153,7 @@ impl Reducible for Ui {
 
     fn reduce(self: Rc<Self>, action: UiAction) -> Rc<Self> {
         let mut ui = (*self).clone();
+        ui.revision += 1;
         match action {
             UiAction::Analysing { seq, bytes } => {
                 ui.running = Some((seq, bytes));

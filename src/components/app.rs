@@ -68,12 +68,7 @@ pub fn app(props: &AppProps) -> Html {
         })
     };
     let client: Rc<Client> = (*client).clone();
-    let ctx = Ctx {
-        session: session.clone(),
-        ui: ui.clone(),
-        client,
-        seq,
-    };
+    let ctx = Ctx::new(session.clone(), ui.clone(), client, seq);
 
     // Once: the theme, a share link or the stored session, and the fragment's view.
     {
