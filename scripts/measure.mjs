@@ -1,5 +1,5 @@
-// Measures the release build for the README: the transferred size (gzip -9) of each file of
-// dist/, and the time from navigation to the first rendered diagnosis in headless Chromium, for
+// Measures the release build for the README: the transferred size (gzip -9; and brotli -q 11,
+// for hosts that serve it) of each file of dist/, and the time from navigation to the first rendered diagnosis in headless Chromium, for
 // a share link of a built-in example (cold: fresh profile, nothing cached; warm: the same
 // profile again, served by the service worker). Figures, not pass/fail thresholds.
 //   node scripts/measure.mjs [DIST] [RUNS]      (writes out/measure.json)
@@ -7,7 +7,7 @@ import { chromium } from "playwright-core";
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { gzipSync, deflateRawSync } from "node:zlib";
+import { brotliCompressSync, constants, gzipSync, deflateRawSync } from "node:zlib";
 import { serve } from "./static-server.mjs";
 import { CHROMIUM, CHROME_ARGS } from "../e2e/harness.mjs";
 
@@ -18,9 +18,16 @@ const RUNS = Number(process.argv[3] ?? 5);
 const files = readdirSync(DIST).filter((f) => statSync(path.join(DIST, f)).isFile()).sort();
 const sizes = files.map((f) => {
   const body = readFileSync(path.join(DIST, f));
-  return { file: f, raw: body.length, gzip: gzipSync(body, { level: 9 }).length };
+  const brotli = brotliCompressSync(body, {
+    params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: body.length },
+  }).length;
+  return { file: f, raw: body.length, gzip: gzipSync(body, { level: 9 }).length, brotli };
 });
-const total = sizes.reduce((a, s) => ({ raw: a.raw + s.raw, gzip: a.gzip + s.gzip }), { raw: 0, gzip: 0 });
+const total = sizes.reduce((a, s) => ({ raw: a.raw + s.raw, gzip: a.gzip + s.gzip, brotli: a.brotli + s.brotli }), {
+  raw: 0,
+  gzip: 0,
+  brotli: 0,
+});
 
 // 2. A share link of the PHP-FPM example (the format of src/share.rs: raw DEFLATE, base64url).
 const dir = "src/examples/php-fpm-stopped";
@@ -74,9 +81,10 @@ const result = {
 mkdirSync("out", { recursive: true });
 writeFileSync("out/measure.json", JSON.stringify(result, null, 2) + "\n");
 
-console.log("| file | bytes | gzip -9 |\n|---|---:|---:|");
-for (const s of sizes) console.log(`| ${s.file.replace(/-[0-9a-f]{8,16}(?=[._])/, "-HASH")} | ${s.raw.toLocaleString("en")} | ${s.gzip.toLocaleString("en")} |`);
-console.log(`| **total** | ${total.raw.toLocaleString("en")} | **${total.gzip.toLocaleString("en")}** |`);
+const n = (x) => x.toLocaleString("en");
+console.log("| file | bytes | gzip -9 | brotli -q 11 |\n|---|---:|---:|---:|");
+for (const s of sizes) console.log(`| ${s.file.replace(/-[0-9a-f]{8,16}(?=[._])/, "-HASH")} | ${n(s.raw)} | ${n(s.gzip)} | ${n(s.brotli)} |`);
+console.log(`| **total** | ${n(total.raw)} | **${n(total.gzip)}** | ${n(total.brotli)} |`);
 console.log(`\nTime to the first rendered diagnosis (median of ${RUNS}, share link of an example, localhost):`);
 console.log(`- cold (nothing cached): page rendered at ${result.cold.app} ms, diagnosis at ${result.cold.finding} ms`);
 console.log(`- warm (service worker): page rendered at ${result.warm.app} ms, diagnosis at ${result.warm.finding} ms`);
