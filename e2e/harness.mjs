@@ -28,14 +28,15 @@ export function watch(page, origin, errors, foreignRequests) {
 
 /**
  * Serves dist/ (under `prefix`) and launches Chromium; returns helpers and a close().
- * `persistent` keeps a profile directory (service worker and storage survive a relaunch).
+ * `persistent` keeps a profile directory (service worker and storage survive a relaunch);
+ * `setup(context)` runs before the page opens (routes, say).
  */
-export async function open({ prefix = "/", colorScheme = "light", viewport = { width: 1280, height: 900 }, persistent = false, server: given, hash = "" } = {}) {
+export async function open({ prefix = "/", colorScheme = "light", viewport = { width: 1280, height: 900 }, persistent = false, server: given, hash = "", serviceWorkers = "allow", setup = null } = {}) {
   const server = given ?? (await serve(DIST, 0, prefix));
   const origin = new URL(server.url).origin;
   const errors = [];
   const foreignRequests = [];
-  const options = { colorScheme, viewport, permissions: ["clipboard-read", "clipboard-write"], acceptDownloads: true };
+  const options = { colorScheme, viewport, serviceWorkers, permissions: ["clipboard-read", "clipboard-write"], acceptDownloads: true };
   let browser = null;
   let context;
   let profile = null;
@@ -48,6 +49,7 @@ export async function open({ prefix = "/", colorScheme = "light", viewport = { w
   }
   const page = context.pages()[0] ?? (await context.newPage());
   watch(page, origin, errors, foreignRequests);
+  if (setup) await setup(context);
   await page.goto(server.url + hash);
   await page.locator("#pastes-heading, #kb-search").first().waitFor();
   return {

@@ -3,7 +3,7 @@
 //! paste's text only once per revision. A new analysis while a big one is still running
 //! restarts the worker, so a newer paste never waits behind an older one.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -65,6 +65,7 @@ struct WorkerChannel {
     /// Requests held until the worker is ready (`None` once it is).
     pending: Rc<RefCell<Option<Vec<Vec<u8>>>>>,
     _onmessage: Option<wasm_bindgen::closure::Closure<dyn FnMut(web_sys::MessageEvent)>>,
+    _onerror: Option<wasm_bindgen::closure::Closure<dyn FnMut(web_sys::Event)>>,
 }
 
 impl WorkerChannel {
@@ -77,12 +78,17 @@ impl WorkerChannel {
         let options = web_sys::WorkerOptions::new();
         options.set_type(web_sys::WorkerType::Module);
         let Ok(worker) = web_sys::Worker::new_with_options(loader, &options) else {
+            on.emit(Response::Failed {
+                reason: "this browser could not start the analyser's worker".into(),
+            });
             return WorkerChannel {
                 worker: None,
                 pending,
                 _onmessage: None,
+                _onerror: None,
             };
         };
+        let on_error = on.clone();
         let onmessage = {
             let (worker, pending) = (worker.clone(), pending.clone());
             Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
@@ -97,13 +103,26 @@ impl WorkerChannel {
                 }
             })
         };
+        // A trap in the engine (or a worker script that fails to load) ends up here: without
+        // this the page would wait for an answer forever.
+        let onerror = Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| {
+            e.prevent_default();
+            let reason = e
+                .dyn_ref::<web_sys::ErrorEvent>()
+                .map(|e| e.message())
+                .filter(|m| !m.is_empty())
+                .unwrap_or_else(|| "the analyser's worker could not be loaded".into());
+            on_error.emit(Response::Failed { reason });
+        });
         worker.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
+        worker.set_onerror(Some(onerror.as_ref().unchecked_ref()));
         // The page's own compiled module: the worker starts without fetching or compiling it.
         let _ = worker.post_message(&wasm_bindgen::module());
         WorkerChannel {
             worker: Some(worker),
             pending,
             _onmessage: Some(onmessage),
+            _onerror: Some(onerror),
         }
     }
 
@@ -113,6 +132,7 @@ impl WorkerChannel {
             worker: None,
             pending: Rc::default(),
             _onmessage: None,
+            _onerror: None,
         }
     }
 }
@@ -170,6 +190,8 @@ pub struct Client {
     sent: RefCell<HashMap<u32, u32>>,
     /// The analysis running: its sequence number and its large pastes (id, revision).
     running: RefCell<Option<Running>>,
+    /// True once the analyser stopped without answering ([`Client::failed`]).
+    stopped: Cell<bool>,
 }
 
 impl Client {
@@ -182,6 +204,7 @@ impl Client {
             channel: RefCell::new(channel),
             sent: RefCell::new(HashMap::new()),
             running: RefCell::new(None),
+            stopped: Cell::new(false),
         }
     }
 
@@ -216,6 +239,21 @@ impl Client {
         self.forget();
     }
 
+    /// The analyser stopped: nothing is running any more, and a fresh one is started for the
+    /// next request (not now: a worker that cannot load would fail again at once, in a loop).
+    pub fn failed(&self) {
+        self.stopped.set(true);
+        *self.running.borrow_mut() = None;
+    }
+
+    /// Sends a request, first starting a fresh analyser if the last one stopped.
+    fn send(&self, request: Request) {
+        if self.stopped.replace(false) {
+            self.restart();
+        }
+        self.channel.borrow().send(request);
+    }
+
     /// Diagnoses the session. When an analysis of a large paste is still running and that
     /// paste has changed or gone, the worker is restarted: the newer paste does not wait. (When
     /// only something small changed, the newer request waits and supersedes the queued ones.)
@@ -239,7 +277,7 @@ impl Client {
             seq,
             session: self.session_ref(session),
         };
-        self.channel.borrow().send(request);
+        self.send(request);
     }
 
     /// An analysis came back.
@@ -256,7 +294,7 @@ impl Client {
             seq,
             session: self.session_ref(session),
         };
-        self.channel.borrow().send(request);
+        self.send(request);
     }
 
     /// Redacts the session and makes its share link.
@@ -266,11 +304,11 @@ impl Client {
             session: self.session_ref(session),
             options,
         };
-        self.channel.borrow().send(request);
+        self.send(request);
     }
 
     /// Decodes a stored session or a share link.
     pub fn load(&self, data: String, from_link: bool) {
-        self.channel.borrow().send(Request::Load { data, from_link });
+        self.send(Request::Load { data, from_link });
     }
 }

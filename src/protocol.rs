@@ -97,6 +97,9 @@ pub enum Response {
         private_keys: Vec<(usize, usize)>,
         link: Link,
     },
+    /// The worker stopped (the engine trapped) or never started: made by the page's channel
+    /// from the worker's `error` event, never sent by the worker. Nothing it was doing answers.
+    Failed { reason: String },
 }
 
 /// A message's bytes. Encoding a message of these types cannot fail (they hold no map with

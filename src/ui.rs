@@ -146,6 +146,8 @@ pub enum UiAction {
     Resend,
     /// A file started (+1) or finished (-1) reading.
     Reading(isize),
+    /// The analyser stopped without answering (why): nothing is running or restoring any more.
+    Failed(String),
 }
 
 impl Reducible for Ui {
@@ -203,6 +205,22 @@ impl Reducible for Ui {
             UiAction::CloseShare => ui.share = None,
             UiAction::Resend => ui.resend += 1,
             UiAction::Reading(d) => ui.reading = ui.reading.saturating_add_signed(d),
+            UiAction::Failed(reason) => {
+                ui.running = None;
+                ui.restoring = false;
+                if ui.share.as_ref().is_some_and(|s| s.result.is_none()) {
+                    ui.share = None;
+                }
+                ui.notice = Some(Notice {
+                    text: format!(
+                        "The analyser stopped unexpectedly ({reason}). Your pastes are kept; the next \
+                         change starts it again. If it stops again on the same text, that text \
+                         trips a bug in Gateway Doctor."
+                    ),
+                    error: true,
+                    undo: None,
+                });
+            }
         }
         Rc::new(ui)
     }
@@ -240,5 +258,18 @@ mod tests {
         assert!(ui.running.is_none());
         let ui = ui.reduce(UiAction::Analysed(older));
         assert_eq!(ui.analysis.as_ref().unwrap().seq, 2);
+    }
+
+    #[test]
+    fn a_stopped_analyser_ends_the_wait_and_says_so() {
+        let ui = Rc::new(Ui::default())
+            .reduce(UiAction::Analysing { seq: 3, bytes: 10 })
+            .reduce(UiAction::Restoring(true))
+            .reduce(UiAction::OpenShare { seq: 4 })
+            .reduce(UiAction::Failed("unreachable executed".into()));
+        assert!(ui.running.is_none() && !ui.restoring && ui.share.is_none());
+        let notice = ui.notice.as_ref().expect("a notice");
+        assert!(notice.error);
+        assert!(notice.text.contains("(unreachable executed)"), "{}", notice.text);
     }
 }

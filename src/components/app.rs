@@ -275,6 +275,12 @@ fn respond(
             }
             uis.dispatch(UiAction::Restoring(false));
         }
+        Response::Failed { reason } => {
+            if let Some(c) = client {
+                c.failed();
+            }
+            uis.dispatch(UiAction::Failed(reason));
+        }
         Response::Shared {
             seq,
             masks,
