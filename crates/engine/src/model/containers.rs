@@ -2,7 +2,8 @@
 //! networks it shares with nginx's.
 //!
 //! - [`Model::backend_service_for`]: the compose service or container that serves a port (or is
-//!   the only non-nginx one), for naming the backend in a fix.
+//!   the only non-nginx one), for naming the backend in a fix; [`Model::service_serving_port`]
+//!   only the one that serves the port.
 //! - [`Model::container_named`]: the container or compose service a host name (DNS name in a
 //!   `proxy_pass`, `host not found` name) refers to.
 //! - [`Model::nginx_networks`] / networks of a unit: for "not on a shared network".
@@ -139,22 +140,29 @@ impl<'a> Model<'a> {
     /// The non-nginx compose service or container that serves `port` (publishes or exposes it),
     /// else the only non-nginx one.
     pub fn backend_service_for(&self, port: Option<u16>) -> Option<Unit<'a>> {
-        let units: Vec<Unit<'a>> = self.container_units().into_iter().filter(|u| !u.is_nginx).collect();
-        if let Some(port) = port {
-            for s in self.all::<ComposeService>() {
-                if !is_nginx_service(&s) && (publishes(&s.ports, port) || publishes(&s.expose, port)) {
-                    return units.iter().find(|u| u.span == s.span).cloned();
-                }
-            }
-            for c in self.all::<Container>() {
-                if !is_nginx_image(c.image.as_deref().unwrap_or(""), &c.name) && publishes(&c.ports, port) {
-                    return units.iter().find(|u| u.span == c.span).cloned();
-                }
-            }
+        if let Some(unit) = port.and_then(|p| self.service_serving_port(p)) {
+            return Some(unit);
         }
+        let units: Vec<Unit<'a>> = self.container_units().into_iter().filter(|u| !u.is_nginx).collect();
         let mut names: Vec<&str> = units.iter().map(|u| u.name.as_str()).collect();
         names.dedup();
         (names.len() == 1).then(|| units[0].clone())
+    }
+
+    /// The non-nginx compose service or container that publishes or exposes `port`.
+    pub fn service_serving_port(&self, port: u16) -> Option<Unit<'a>> {
+        let units: Vec<Unit<'a>> = self.container_units().into_iter().filter(|u| !u.is_nginx).collect();
+        for s in self.all::<ComposeService>() {
+            if !is_nginx_service(&s) && (publishes(&s.ports, port) || publishes(&s.expose, port)) {
+                return units.iter().find(|u| u.span == s.span).cloned();
+            }
+        }
+        for c in self.all::<Container>() {
+            if !is_nginx_image(c.image.as_deref().unwrap_or(""), &c.name) && publishes(&c.ports, port) {
+                return units.iter().find(|u| u.span == c.span).cloned();
+            }
+        }
+        None
     }
 
     /// The networks nginx's container or compose service is on, when shown.

@@ -104,6 +104,22 @@ fn is_error_line(text: &str) -> bool {
         && (t.len() > head.len() || t == name)
 }
 
+/// Errors that stop a Node app before it listens: a missing module or package, a syntax error,
+/// an ES-module/CommonJS mix-up, a port it may not bind.
+fn fails_boot(error_line: &str) -> bool {
+    [
+        "Cannot find module",
+        "Cannot find package",
+        "ERR_MODULE_NOT_FOUND",
+        "ERR_REQUIRE_ESM",
+        "SyntaxError:",
+        "listen EACCES",
+        "Cannot use import statement outside a module",
+    ]
+    .iter()
+    .any(|m| error_line.contains(m))
+}
+
 fn is_strong_node_line(raw: &str) -> bool {
     let t = app_log::inner(raw).trim();
     has_pm2_prefix(raw)
@@ -220,7 +236,7 @@ fn classify(raw: &str, t: &str) -> Option<(AppEvent, bool)> {
         return Some((ev(if warning { "info" } else { "exception" }), true));
     }
     if is_error_line(t) || t.starts_with("Unhandled rejection") || t.contains("uncaughtException") {
-        return Some((ev("exception"), true));
+        return Some((ev(if fails_boot(t) { "boot-failed" } else { "exception" }), true));
     }
     if let Some(rest) = t.strip_prefix("[nodemon] ") {
         let class = if rest.starts_with("app crashed") {
@@ -403,6 +419,17 @@ mod tests {
             })
         );
         assert_eq!(e[5].detail.len(), 3);
+    }
+
+    #[test]
+    fn errors_that_stop_the_app_before_it_listens_are_boot_failures() {
+        let (e, unread) = events(
+            "0|api      | Error: Cannot find module 'express'\n0|api      | Require stack:\n0|api      | - /srv/api/server.js\n0|api      |     at Module._resolveFilename (node:internal/modules/cjs/loader:1145:15)\n0|api      |   code: 'MODULE_NOT_FOUND',\nSyntaxError: Unexpected token '}'\nTypeError: Cannot read properties of undefined (reading 'id')\n",
+        );
+        assert_eq!(unread, 0, "{e:?}");
+        let classes: Vec<&str> = e.iter().map(|e| e.class.as_str()).collect();
+        assert_eq!(classes, ["boot-failed", "boot-failed", "exception"]);
+        assert!(e[0].message.contains("Cannot find module 'express'"));
     }
 
     #[test]

@@ -19,7 +19,8 @@
 //! another kind). NAME known to no pasted container, with nginx in a container and NAME a bare
 //! service-like name (no dot, not an address): still this cause, at a lower confidence (no
 //! running container on nginx's networks has that name); with a dotted name or nginx on the
-//! host, the dns-resolution rules handle it.
+//! host, the dns-resolution rules handle it. When the paste shows a running container or compose
+//! service (under another name) that serves the dialed port, its name is the fix.
 
 use crate::cause::Cause;
 use crate::facts::*;
@@ -40,6 +41,11 @@ fn host_of(name: &str) -> &str {
         Some((h, p)) if p.bytes().all(|b| b.is_ascii_digit()) && !h.contains(':') => h,
         _ => name,
     }
+}
+
+/// The port of `name:port`.
+fn port_of(target: &str) -> Option<u16> {
+    target.rsplit_once(':').and_then(|(_, p)| p.parse().ok())
 }
 
 fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
@@ -70,7 +76,10 @@ fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
                 };
                 let mut d = Draft::new(Cause::ContainerNetworking, 0.7, title);
                 d.value("name", name.to_string());
-                d.value("container", name.to_string());
+                let port = e.target.as_deref().and_then(port_of);
+                if let Some(p) = port {
+                    d.value("upstream_port", p.to_string());
+                }
                 d.support(
                     e.artifact,
                     e.span,
@@ -80,6 +89,29 @@ fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
                 );
                 let (a, sp, note) = &signs[0];
                 d.support(*a, *sp, note.clone());
+                // The backend the paste does show, under another name: the name to dial.
+                if !kube
+                    && let Some(backend) = port.and_then(|p| model.service_serving_port(p))
+                    && backend.running != Some(false)
+                    && !backend.name.eq_ignore_ascii_case(name)
+                {
+                    let target = port.map_or(backend.name.clone(), |p| format!("{}:{p}", backend.name));
+                    d.support(
+                        backend.artifact,
+                        backend.span,
+                        format!(
+                            "the service {} serves the port nginx dials: nginx should dial {target}, not {name}",
+                            backend.name
+                        ),
+                    );
+                    d.value("container", backend.name.clone());
+                    d.title = format!(
+                        "nginx dials {name}, a name Docker's DNS does not know: the backend's service is {}",
+                        backend.name
+                    );
+                    d.confidence = 0.78;
+                }
+                d.value("container", name.to_string());
                 out.push(d);
                 return;
             }

@@ -7,7 +7,10 @@
 //! <none>`. Then the pods: not Ready (`0/1`), `CrashLoopBackOff`, `Error`, `Pending` (why there
 //! are no endpoints), or Running and Ready while the endpoints are empty (the Service's selector
 //! matches no pod). And the Service's `TargetPort` against the pods' container `Port` (traffic
-//! sent to a port nothing listens on: `connect() failed (111)` to the pod IP).
+//! sent to a port nothing listens on: `connect() failed (111)` to the pod IP). Pods not Ready
+//! alone are only a lead; an ingress-nginx access line whose `[$proxy_upstream_name]`
+//! (`namespace-service-port`) is those pods' service makes it firm, with the controller's failed
+//! connection to a pod-network address as further evidence.
 //!
 //! ## Why it matters
 //! With no ready endpoint, ingress-nginx has nowhere to send the request and serves its default
@@ -63,6 +66,24 @@ fn app_of_pod(name: &str) -> &str {
         parts[2]
     } else {
         name
+    }
+}
+
+/// True when ingress-nginx's upstream name (`$proxy_upstream_name`: `namespace-service-port`)
+/// names the service `app` (in `namespace` when known).
+fn upstream_name_is(upstream: &str, namespace: Option<&str>, app: &str) -> bool {
+    let port_part =
+        |rest: &str| !rest.is_empty() && !rest.contains('-') && rest.chars().all(|c| c.is_ascii_alphanumeric());
+    match namespace {
+        Some(ns) => upstream
+            .strip_prefix(ns)
+            .and_then(|r| r.strip_prefix('-'))
+            .and_then(|r| r.strip_prefix(app))
+            .and_then(|r| r.strip_prefix('-'))
+            .is_some_and(port_part),
+        None => upstream
+            .rsplit_once('-')
+            .is_some_and(|(head, port)| port_part(port) && head.ends_with(&format!("-{app}"))),
     }
 }
 
@@ -217,6 +238,27 @@ fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
         matches!(Model::event_endpoint(e), Some(Endpoint::Tcp { ref host, port: Some(8181) }) if host == "127.0.0.1")
     });
 
+    // The ingress's own lines tie its failing traffic to a pod that is not Ready: an access line
+    // whose upstream (`[$proxy_upstream_name]`) is that pod's service, or a failed connection
+    // to a pod-network address from the controller's log.
+    let ingress_access = not_ready.iter().find_map(|p| {
+        let app = app_of_pod(&p.name);
+        model
+            .all::<AccessEntry>()
+            .find(|a| {
+                a.other
+                    .iter()
+                    .any(|(k, v)| k == "proxy_upstream_name" && upstream_name_is(v, p.namespace.as_deref(), app))
+            })
+            .map(|a| (*p, a))
+    });
+    let pod_dial_failed = model
+        .events(MessageClass::ConnectFailed)
+        .chain(model.events(MessageClass::UpstreamTimedOut))
+        .find(|e| match Model::event_endpoint(e) {
+            Some(Endpoint::Tcp { ref host, .. }) => crate::model::reach::is_container_network(host),
+            _ => false,
+        });
     // Pods alone: when every pod shown is not Ready, the Service has no endpoint for them.
     let all_not_ready = !pods.is_empty() && not_ready.len() == pods.len();
     let has_endpoints = objects
@@ -243,7 +285,9 @@ fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
             empty
                 .first()
                 .and_then(|o| o.namespace.clone())
-                .or_else(|| service.and_then(|s| s.namespace.clone())),
+                .or_else(|| service.and_then(|s| s.namespace.clone()))
+                .or_else(|| not_ready.first().and_then(|p| p.namespace.clone()))
+                .or_else(|| pods.first().and_then(|p| p.namespace.clone())),
             svc_name.clone(),
         ),
     };
@@ -262,7 +306,9 @@ fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
                 .is_some_and(|c| c.contains("kubectl") || c.contains("ingress"));
         if kube { 0.82 } else { 0.4 }
     } else if empty.is_empty() && port_mismatch.is_none() {
-        0.45
+        // Pods not Ready and nothing else: only a lead, unless the ingress's own log shows its
+        // requests going to them.
+        if ingress_access.is_some() { 0.72 } else { 0.45 }
     } else {
         0.78
     };
@@ -304,6 +350,25 @@ fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
             ),
         );
         d.title = format!("The pods of {short} are not Ready ({status}), so the Service has no endpoints");
+        if let Some((_, a)) = ingress_access {
+            let upstream = a
+                .other
+                .iter()
+                .find(|(k, _)| k == "proxy_upstream_name")
+                .map_or("", |(_, v)| v.as_str());
+            d.support(
+                a.artifact,
+                a.span,
+                format!("the ingress sends these requests to {upstream}: the Service of those pods"),
+            );
+            if let Some(e) = pod_dial_failed {
+                d.support(
+                    e.artifact,
+                    e.span,
+                    "the ingress's connection to the pod fails: the container is not up to take it",
+                );
+            }
+        }
     } else if !pods.is_empty() && !empty.is_empty() {
         conf += 0.08;
         let p = pods[0];
