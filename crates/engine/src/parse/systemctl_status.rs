@@ -122,6 +122,11 @@ fn failed_job(text: &str) -> Option<&str> {
         .filter(|u| u.contains('.'))
 }
 
+/// `systemctl reload X`, `service X reload`, `/etc/init.d/X reload`: the action is a reload.
+fn is_reload_command(command: &str) -> bool {
+    command.split_whitespace().any(|w| w == "reload")
+}
+
 /// Block score: strong status lines count double, property and journal lines count once.
 fn block(lines: &[&str]) -> f32 {
     let mut total = 0usize;
@@ -186,6 +191,7 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
     let mut current: Option<usize> = None;
     let mut after_blank = false;
     let command_unit = unit_of_command(cx);
+    let reload = cx.command.is_some_and(is_reload_command);
     for line in lines(cx.text, cx.base) {
         let text = line.text;
         let t = text.trim();
@@ -227,7 +233,7 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
             current = None;
             continue;
         }
-        if let Some(fact) = one_line_status(text, command_unit.as_deref()) {
+        if let Some(fact) = one_line_status(text, command_unit.as_deref(), reload) {
             out.facts.push(FactAt { span: line.span, fact });
             current = None;
             continue;
@@ -260,7 +266,7 @@ fn is_list_units_footer(t: &str) -> bool {
 
 /// A status told in one line: `systemctl list-units` rows, `Unit X could not be found.`,
 /// sysvinit/upstart/OpenRC answers, and the bare word of `systemctl is-active`.
-fn one_line_status(text: &str, command_unit: Option<&str>) -> Option<Fact> {
+fn one_line_status(text: &str, command_unit: Option<&str>, reload: bool) -> Option<Fact> {
     let t = text.trim();
     if let Some(c) = LIST_ROW.captures(text) {
         let field = |i: usize| c.get(i).map_or("", |m| m.as_str()).to_string();
@@ -269,6 +275,22 @@ fn one_line_status(text: &str, command_unit: Option<&str>) -> Option<Fact> {
             description: Some(field(5)).filter(|d| !d.is_empty()),
             active: field(3),
             sub: Some(field(4)),
+            ..Default::default()
+        })));
+    }
+    if let Some(unit) = failed_job(t)
+        && reload
+    {
+        // systemd leaves a unit whose reload failed as it was: active, the old process still
+        // running with its old configuration (a unit that was not running refuses the reload
+        // with another message).
+        return Some(Fact::ServiceStatus(Box::new(ServiceStatus {
+            unit: unit.to_string(),
+            active: "active".to_string(),
+            sub: Some("running".to_string()),
+            status_text: Some(format!(
+                "{t} (a failed reload leaves the running service on its previous configuration)"
+            )),
             ..Default::default()
         })));
     }
@@ -456,6 +478,27 @@ mod tests {
         );
         assert_eq!(parsed.facts[0].span.start, 0);
         assert_eq!(parsed.facts[0].span.end, text.find("\n\n").unwrap());
+    }
+
+    #[test]
+    fn a_failed_reload_leaves_the_unit_running_a_failed_start_does_not() {
+        let text = "Job for nginx.service failed because the control process exited with error code.\nSee \"systemctl status nginx.service\" and \"journalctl -xeu nginx.service\" for details.\n";
+        for (command, active) in [
+            ("systemctl reload nginx", "active"),
+            ("service nginx reload", "active"),
+            ("systemctl restart nginx", "failed"),
+            ("systemctl start nginx", "failed"),
+        ] {
+            let parsed = parse(&ParseContext {
+                command: Some(command),
+                ..ParseContext::new(text, 0)
+            });
+            let s: Vec<ServiceStatus> = facts_of(&parsed);
+            assert_eq!(s.len(), 1, "{command}");
+            assert_eq!(s[0].unit, "nginx.service");
+            assert_eq!(s[0].active, active, "{command}");
+            assert!(parsed.unread.is_empty(), "{command}: {:?}", parsed.unread);
+        }
     }
 
     #[test]
