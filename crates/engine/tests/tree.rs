@@ -217,3 +217,18 @@ fn the_walk_is_deterministic() {
     );
     assert_eq!(a.walk, b.walk);
 }
+
+#[test]
+fn a_finding_below_only_some_branches_leaves_the_question_to_the_person() {
+    // No error line: curl is refused on the port proxy_pass dials while the app listens on the
+    // next one. fastcgi-pass-mismatch lies below several answers of "what does the error line
+    // say?" (a missing socket, a refusal...): the evidence picks none of them, so the walk asks
+    // instead of claiming an error line nobody pasted.
+    let text = "$ curl -v http://127.0.0.1:8000/health\n* connect to 127.0.0.1 port 8000 failed: Connection refused\ncurl: (7) Failed to connect to 127.0.0.1 port 8000 after 0 ms: Couldn't connect to server\n$ sudo ss -ltnp | grep python\nLISTEN 0      2048       127.0.0.1:8001      0.0.0.0:*    users:((\"uvicorn\",pid=5120,fd=7))\n$ grep proxy_pass /etc/nginx/sites-enabled/api\n        proxy_pass http://127.0.0.1:8000;\n";
+    let report = engine::diagnose(&[Paste::new("t.txt", text)], &Answers::default());
+    assert_eq!(report.findings[0].cause, Cause::FastcgiPassMismatch);
+    assert_eq!(report.walk.conclusion, None);
+    let next = report.walk.next.expect("a question");
+    assert_eq!(next.id, "error-class");
+    assert!(report.walk.steps.iter().all(|s| s.node != "error-class"));
+}

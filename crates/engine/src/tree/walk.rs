@@ -183,12 +183,18 @@ fn answer_from_binding_or_findings(
                 .iter()
                 .filter(|c| causes_below(tree, c.next).contains(&f.cause.id()))
                 .collect();
-            // Several branches lead to the cause: the most direct one (the first of equals).
-            let direct = leading
-                .iter()
-                .min_by_key(|c| depth_to(tree, c.next, f.cause.id()))
-                .map(|c| vec![*c])
-                .unwrap_or_default();
+            // Every branch leads to the cause (the question does not matter for it): the most
+            // direct one. Only some of them do: the evidence does not say which; ask rather
+            // than pick an answer it does not give.
+            let direct = if leading.len() == choices.len() {
+                leading
+                    .iter()
+                    .min_by_key(|c| depth_to(tree, c.next, f.cause.id()))
+                    .map(|c| vec![*c])
+                    .unwrap_or_default()
+            } else {
+                leading
+            };
             match direct.as_slice() {
                 [choice] => {
                     let e = f.evidence.iter().find(|e| !e.against)?;
