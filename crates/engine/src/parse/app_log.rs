@@ -188,6 +188,22 @@ pub(crate) fn is_python_exception_line(text: &str) -> bool {
             || text.contains(": "))
 }
 
+/// The class of a Python exception line: `boot-failed` for the errors that stop an app while
+/// it imports and configures itself (a missing module, a syntax error, Django's
+/// `ImproperlyConfigured`), `exception` for the rest.
+pub(crate) fn python_exception_class(text: &str) -> &'static str {
+    let name = text.split_once(':').map_or(text, |(n, _)| n).trim();
+    let short = name.rsplit('.').next().unwrap_or(name);
+    if matches!(
+        short,
+        "ModuleNotFoundError" | "ImportError" | "SyntaxError" | "IndentationError" | "ImproperlyConfigured"
+    ) {
+        "boot-failed"
+    } else {
+        "exception"
+    }
+}
+
 /// Python traceback lines, shared by gunicorn and uWSGI: folds them into the open event or
 /// opens an `exception` event. `None` when the line is no part of a traceback.
 pub(crate) fn python_traceback(server: &str, text: &str, state: &State) -> Option<Read> {
@@ -218,7 +234,7 @@ pub(crate) fn python_traceback(server: &str, text: &str, state: &State) -> Optio
     }
     is_python_exception_line(t).then(|| Read::Fold {
         message: Some(t.to_string()),
-        class: Some("exception"),
+        class: Some(python_exception_class(t)),
     })
 }
 

@@ -86,7 +86,7 @@ fn read(_raw: &str, u: &Unwrapped<'_>, state: &State) -> Read {
         let t = u.inner.trim_end();
         if t.starts_with([' ', '\t']) || app_log::is_python_exception_line(t) {
             let class = if app_log::is_python_exception_line(t) {
-                "exception"
+                app_log::python_exception_class(t)
             } else {
                 "info"
             };
@@ -229,7 +229,8 @@ mod tests {
         let (e, unread) = events(text);
         assert_eq!(unread, 1);
         assert_eq!(e.len(), 3);
-        assert_eq!(e[0].class, "exception");
+        // A worker that cannot import its app never booted.
+        assert_eq!(e[0].class, "boot-failed");
         assert_eq!(e[0].message, "ModuleNotFoundError: No module named 'environ'");
         assert_eq!(e[0].detail.len(), 4);
         assert_eq!(e[1].class, "worker-exited");
