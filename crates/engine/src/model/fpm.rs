@@ -177,6 +177,7 @@ impl<'a> Model<'a> {
         for e in self.all::<FpmEvent>() {
             let error = matches!(e.level.as_deref(), Some("ERROR" | "ALERT"));
             let bind;
+            let config;
             let note = match e.class {
                 FpmClass::InitializationFailed => "PHP-FPM failed to initialise: it is not running",
                 FpmClass::UnableToBind => {
@@ -196,7 +197,19 @@ impl<'a> Model<'a> {
                 FpmClass::CannotGetUid => "PHP-FPM cannot start: a user or group of the pool does not exist",
                 FpmClass::ChownFailed => "PHP-FPM cannot start: it failed to chown its socket",
                 FpmClass::PidFile if error => "PHP-FPM cannot create its PID file, so it does not start",
-                FpmClass::ConfigError if error => "PHP-FPM's configuration has an error, so it does not start",
+                FpmClass::ConfigError if error => {
+                    // The first error names the file, line and entry; the follow-up lines
+                    // ("failed to load configuration file") only repeat that it failed.
+                    config = if e.message.starts_with("failed to load configuration") {
+                        "PHP-FPM's configuration has an error, so it does not start".to_string()
+                    } else {
+                        format!(
+                            "PHP-FPM's configuration has an error, so it does not start: {}",
+                            e.message
+                        )
+                    };
+                    config.as_str()
+                }
                 FpmClass::ChildFailedToInitialize => "PHP-FPM's workers die at start-up",
                 _ => continue,
             };
