@@ -9,7 +9,8 @@ use crate::model::{At, Model, events};
 /// The producer a `Server:` header (or a `Via:`/vendor header) names: `nginx` (also OpenResty,
 /// Angie, Tengine), `cloudflare`, `aws-elb`, `google-lb`, `envoy`, `haproxy`, `apache`,
 /// `varnish`, `traefik`, `azure-app-gateway`, `akamai`, `fastly`, `caddy`, `iis`, or `None` when
-/// the response names nobody.
+/// the response names nobody. Traefik is also known by its page's shape alone (no `Server:`, a
+/// `text/plain` body of just the status text).
 pub fn producer_of(response: &HttpResponse) -> Option<&'static str> {
     let header = |name: &str| {
         response
@@ -48,6 +49,20 @@ pub fn producer_of(response: &HttpResponse) -> Option<&'static str> {
     }
     if header("cf-ray").is_some() {
         return Some("cloudflare");
+    }
+    // Traefik's own error page: no `Server:`, and a plain-text body that is only the status
+    // text (`Bad Gateway`, 11 bytes). nginx's pages are HTML and name nginx.
+    let status_text_len = match response.status {
+        502 => Some("Bad Gateway".len()),
+        503 => Some("Service Unavailable".len()),
+        504 => Some("Gateway Timeout".len()),
+        _ => None,
+    };
+    if header("server").is_none()
+        && header("content-type").is_some_and(|t| t.starts_with("text/plain"))
+        && status_text_len.is_some_and(|n| header("content-length").is_some_and(|l| l.trim() == n.to_string()))
+    {
+        return Some("traefik");
     }
     if header("x-amz-cf-id").is_some() {
         return Some("cloudfront");
@@ -219,6 +234,17 @@ mod tests {
         );
         assert_eq!(producer_of(&response(&[("cf-ray", "8c1f-FRA")])), Some("cloudflare"));
         assert_eq!(producer_of(&response(&[("content-type", "text/html")])), None);
+        // Traefik's page: only the status text, in plain text, no Server header.
+        let traefik = [("content-type", "text/plain; charset=utf-8"), ("content-length", "11")];
+        assert_eq!(producer_of(&response(&traefik)), Some("traefik"));
+        let named = [
+            ("server", "nginx"),
+            ("content-type", "text/plain"),
+            ("content-length", "11"),
+        ];
+        assert_eq!(producer_of(&response(&named)), Some("nginx"));
+        let longer = [("content-type", "text/plain"), ("content-length", "120")];
+        assert_eq!(producer_of(&response(&longer)), None);
         assert_eq!(
             nginx_version_of(&response(&[("server", "nginx/1.18.0 (Ubuntu)")])),
             Some("1.18.0")

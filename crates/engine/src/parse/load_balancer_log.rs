@@ -1,5 +1,6 @@
-//! A cloud load balancer's own request log: Google Cloud's (`statusDetails`, as shown by Logs
-//! Explorer or as JSON) and the AWS ALB/ELB access log line. A 502 the load balancer made itself
+//! A load balancer's own log: Google Cloud's (`statusDetails`, as shown by Logs Explorer or as
+//! JSON), the AWS ALB/ELB access log line, and Traefik's error lines (`'502 Bad Gateway' caused
+//! by: dial tcp 172.20.0.5:80: connect: connection refused`). A 502 the load balancer made itself
 //! (its target answered nothing) is recorded as an `ErrorPage` fact of that producer, with the
 //! reason it logged.
 
@@ -15,12 +16,16 @@ pub const SPEC: KindSpec = KindSpec {
     embeds: &[],
     command: no_command,
     file: |path| path.contains("elasticloadbalancing") || path.ends_with(".log.gz") && path.contains("elb"),
-    line: Some(is_alb_line),
+    line: Some(|l| is_alb_line(l) || traefik_error(l).is_some()),
     block: |lines| {
         let gcp = lines.iter().any(|l| {
             l.contains("loadbalancing.type.LoadBalancerLogEntry") || l.trim_start().starts_with("statusDetails")
         });
-        if gcp { 0.95 } else { share_of_lines(lines, is_alb_line) }
+        if gcp {
+            0.95
+        } else {
+            share_of_lines(lines, |l| is_alb_line(l) || traefik_error(l).is_some())
+        }
     },
     parse,
 };
@@ -50,6 +55,23 @@ fn alb_fields(text: &str) -> Option<(u16, String)> {
     let status = words.get(start + 7)?.parse().ok()?;
     let target_status = words.get(start + 8)?.to_string();
     Some((status, target_status))
+}
+
+/// Traefik's line for a response it made itself: `'502 Bad Gateway' caused by: REASON` (logfmt
+/// `msg="..."` or JSON `"msg":"..."`, quotes escaped or not): the status and the reason.
+fn traefik_error(text: &str) -> Option<(u16, String)> {
+    let at = text.find("' caused by: ")?;
+    let head = &text[..at];
+    let quote = head.rfind('\'')?;
+    let status: u16 = head[quote + 1..].split_whitespace().next()?.parse().ok()?;
+    // The message ends at its closing quote (an escaped `\"` inside it does not end it).
+    let rest = &text[at + "' caused by: ".len()..];
+    let bytes = rest.as_bytes();
+    let end = (0..bytes.len())
+        .find(|&i| bytes[i] == b'"' && (i == 0 || bytes[i - 1] != b'\\'))
+        .unwrap_or(rest.len());
+    let reason = rest[..end].trim_end().to_string();
+    (500..600).contains(&status).then_some((status, reason))
 }
 
 /// True for an ALB/ELB access log line.
@@ -83,6 +105,18 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
                     })),
                 });
             }
+            continue;
+        }
+        if let Some((status, reason)) = traefik_error(t) {
+            out.facts.push(FactAt {
+                span: line.span,
+                fact: Fact::ErrorPage(Box::new(ErrorPageInfo {
+                    status: Some(status),
+                    producer: "traefik".into(),
+                    version: None,
+                    detail: Some(format!("Traefik could not get a response from its backend: {reason}")),
+                })),
+            });
             continue;
         }
         // Google Cloud: `status: 502`, `statusDetails: "backend_connection_closed..."` (YAML-ish
@@ -126,6 +160,33 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reads_traefik_error_lines() {
+        let text = "time=\"2026-11-21T10:00:00Z\" level=debug msg=\"'502 Bad Gateway' caused by: dial tcp 172.20.0.5:80: connect: connection refused\"\n{\"level\":\"debug\",\"msg\":\"'504 Gateway Timeout' caused by: i/o timeout\",\"time\":\"2026-11-21T10:00:01Z\"}\n";
+        let parsed = parse(&ParseContext::new(text, 0));
+        assert!(parsed.unread.is_empty(), "{parsed:?}");
+        let pages: Vec<(Option<u16>, String, String)> = parsed
+            .facts
+            .iter()
+            .map(|f| match &f.fact {
+                Fact::ErrorPage(p) => (p.status, p.producer.clone(), p.detail.clone().unwrap_or_default()),
+                _ => panic!(),
+            })
+            .collect();
+        assert_eq!(pages[0].0, Some(502));
+        assert_eq!(pages[0].1, "traefik");
+        assert!(
+            pages[0]
+                .2
+                .ends_with("dial tcp 172.20.0.5:80: connect: connection refused"),
+            "{}",
+            pages[0].2
+        );
+        assert_eq!(pages[1].0, Some(504));
+        assert!(pages[1].2.ends_with(": i/o timeout"), "{}", pages[1].2);
+        assert!(traefik_error("msg=\"'200 OK' caused by: x\"").is_none());
+    }
 
     #[test]
     fn reads_gcp_entries() {

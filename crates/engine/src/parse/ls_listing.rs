@@ -2,7 +2,8 @@
 //! also the RHEL 7 form without size and date), `--time-style` variants and localized dates,
 //! `total N`, directory headers (`/run/php:` joined with the names below), symlinks, devices,
 //! names with spaces, `ls: cannot access ...` errors; `namei -l` / `namei -mo` / plain `namei`
-//! walks (one `FileEntry` per path component, symlinks followed); and `stat` blocks. One
+//! walks (one `FileEntry` per path component, symlinks followed); `stat` blocks; and the names
+//! a plain `ls DIR` prints (type from `-F` marks or a `.sock` name, no owner or mode). One
 //! `FileEntry` per file. The mode keeps a trailing `+` (a POSIX ACL grants more than it shows)
 //! and drops the SELinux `.` and macOS `@` markers.
 
@@ -414,10 +415,61 @@ fn listed_directory(cx: &ParseContext<'_>) -> Option<String> {
     }
 }
 
+/// True when the command is a plain `ls DIR` (no long format): it prints names only.
+fn short_format(cx: &ParseContext<'_>) -> bool {
+    command_of(cx).is_some_and(|(program, args)| {
+        matches!(program.as_str(), "ls" | "dir")
+            && !"lngo".chars().any(|f| has_flag(&args, f, ""))
+            && !has_flag(&args, 'd', "--directory")
+    })
+}
+
+/// The entries of a line of a names-only listing of `dir` (`ls /run/php`: `php8.1-fpm.pid
+/// php8.1-fpm.sock`). A name with spaces is quoted (`'my file'`); `ls -F` marks a socket `=`, a
+/// directory `/`, a link `@`, a pipe `|`. Without a mark the type is unknown, except a `*.sock`
+/// name, read as the socket it is named for. Owner and mode stay empty: nothing says them.
+fn short_entries(dir: &str, line: &str) -> Vec<FileEntry> {
+    let mut names: Vec<String> = Vec::new();
+    let mut rest = line.trim();
+    while !rest.is_empty() {
+        let (name, after) = if let Some(quoted) = rest.strip_prefix('\'') {
+            match quoted.split_once('\'') {
+                Some((inner, after)) => (inner.to_string(), after),
+                None => return Vec::new(),
+            }
+        } else {
+            let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+            (rest[..end].to_string(), &rest[end..])
+        };
+        names.push(name);
+        rest = after.trim_start();
+    }
+    names
+        .into_iter()
+        .filter(|n| !n.is_empty() && n != "." && n != "..")
+        .map(|name| {
+            let (name, file_type) = match name.char_indices().last() {
+                Some((i, '=')) => (name[..i].to_string(), 's'),
+                Some((i, '/')) => (name[..i].to_string(), 'd'),
+                Some((i, '@')) => (name[..i].to_string(), 'l'),
+                Some((i, '|')) => (name[..i].to_string(), 'p'),
+                _ if name.ends_with(".sock") => (name, 's'),
+                _ => (name, '?'),
+            };
+            FileEntry {
+                path: join(dir, &name),
+                file_type,
+                ..Default::default()
+            }
+        })
+        .collect()
+}
+
 /// Parses a listing.
 pub fn parse(cx: &ParseContext<'_>) -> Parsed {
     let mut out = Parsed::default();
     let mut dir: Option<String> = listed_directory(cx);
+    let short = short_format(cx);
     let mut walk: Option<Walk> = None;
     let mut stat: Option<StatBlock> = None;
     for line in lines(cx.text, cx.base) {
@@ -533,6 +585,15 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
         if is_total(t) || is_pager_line(t) || is_elision(t) {
             continue;
         }
+        if short && let Some(d) = dir.as_deref() {
+            let found = short_entries(d, t);
+            if !found.is_empty() {
+                for entry in found {
+                    push(&mut out, line.span, entry);
+                }
+                continue;
+            }
+        }
         out.unread.push(line.span);
     }
     if let Some(block) = stat.take() {
@@ -549,6 +610,31 @@ mod tests {
     fn entries(text: &str) -> (Vec<FileEntry>, Parsed) {
         let parsed = parse(&ParseContext::new(text, 0));
         (facts_of(&parsed), parsed)
+    }
+
+    #[test]
+    fn reads_names_only_listings_of_a_directory() {
+        let text = "php8.1-fpm.pid  php8.1-fpm.sock  'odd name.txt'\nold/  www=\n";
+        let parsed = parse(&ParseContext {
+            command: Some("ls /var/run/php/"),
+            ..ParseContext::new(text, 0)
+        });
+        assert!(parsed.unread.is_empty(), "{:?}", parsed.unread);
+        let e: Vec<FileEntry> = facts_of(&parsed);
+        let got: Vec<(&str, char)> = e.iter().map(|f| (f.path.as_str(), f.file_type)).collect();
+        assert_eq!(
+            got,
+            [
+                ("/var/run/php/php8.1-fpm.pid", '?'),
+                ("/var/run/php/php8.1-fpm.sock", 's'),
+                ("/var/run/php/odd name.txt", '?'),
+                ("/var/run/php/old", 'd'),
+                ("/var/run/php/www", 's'),
+            ]
+        );
+        assert!(e.iter().all(|f| f.mode.is_empty() && f.owner.is_empty()));
+        // Without the command (or in long format) such a line is not read as names.
+        assert_eq!(parse(&ParseContext::new(text, 0)).unread.len(), 2);
     }
 
     #[test]

@@ -40,6 +40,7 @@ fn label(producer: &str) -> &str {
         "azure-app-gateway" => "the Azure Application Gateway",
         "cloudfront" => "CloudFront",
         "ingress-default-backend" => "the ingress default backend",
+        "traefik" => "Traefik",
         other => other,
     }
 }
@@ -58,6 +59,10 @@ fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
                 && p.status.is_none_or(|s| s >= 500)
         })
         .map(|p| (p.artifact, p.span, p.producer.clone(), p.status));
+    let page_detail = model
+        .all::<ErrorPageInfo>()
+        .find(|p| from_page.as_ref().is_some_and(|f| (f.0, f.1) == (p.artifact, p.span)))
+        .and_then(|p| p.detail.clone());
     let from_header = model.all::<HttpResponse>().find_map(|r| {
         let who = producer_of(&r)?;
         (r.status >= 500 && !is_nginx_producer(who)).then(|| (r.artifact, r.span, who.to_string(), Some(r.status)))
@@ -106,7 +111,10 @@ fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
     };
     let note = match meaning {
         Some(m) => format!("{} produced this {status}; {m}", label(&producer)),
-        None => format!("{} produced this {status}", label(&producer)),
+        None => match &page_detail {
+            Some(detail) => format!("{} produced this {status}: {detail}", label(&producer)),
+            None => format!("{} produced this {status}", label(&producer)),
+        },
     };
     d.support(artifact, span, note)
         .value("layer", producer.clone())
@@ -118,7 +126,15 @@ fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
     if let (Some(h), Some(p)) = (&from_header, &from_page)
         && (h.0, h.1) != (p.0, p.1)
     {
-        d.support(h.0, h.1, format!("the response headers name {}", label(&h.2)));
+        let how = if h.2 == "traefik" {
+            format!(
+                "the response has the shape of {}'s own page (plain status text, no Server header)",
+                label(&h.2)
+            )
+        } else {
+            format!("the response headers name {}", label(&h.2))
+        };
+        d.support(h.0, h.1, how);
     }
     // The server side.
     let logs = model.server_logs();

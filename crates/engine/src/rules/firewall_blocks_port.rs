@@ -239,6 +239,23 @@ fn draft_for(model: &Model<'_>, dialed: &Endpoint, events: &[At<'_, ErrorEvent>]
                     "the host answers ping, yet the connection gets \"No route to host\": an ICMP reject from a firewall (icmp-host-prohibited)",
                 );
             }
+            ("reachable", None) if errno == 110 => {
+                conf += 0.2;
+                d.support(
+                    p.artifact,
+                    p.span,
+                    format!(
+                        "the host answers {}, so it is up: a port that stays silent on an up host is filtered (a host with nothing listening answers with a refusal)",
+                        p.tool
+                    ),
+                );
+                if d.title.contains("or the host is down") {
+                    d.title = format!(
+                        "nginx's connections to {dialed} time out while the host answers {}: a firewall drops the port",
+                        p.tool
+                    );
+                }
+            }
             ("reachable", Some(_)) => {
                 conf -= 0.3;
                 d.against(

@@ -40,7 +40,7 @@ fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
         let Some(path) = e.target.as_deref().and_then(|t| t.strip_prefix("unix:")) else {
             continue;
         };
-        let Some(f) = model.file(path).filter(|f| f.error.is_none()) else {
+        let Some(f) = model.file(path).filter(|f| f.error.is_none() && !f.mode.is_empty()) else {
             continue;
         };
         if who.may_write(&f) != Some(true) {

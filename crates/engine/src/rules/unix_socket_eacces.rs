@@ -83,7 +83,7 @@ fn draft_for(model: &Model<'_>, path: &str, events: &[At<'_, ErrorEvent>]) -> Dr
     let mut mode_allows = false;
     let mut allows_at: Option<usize> = None;
     // The socket file itself.
-    if let Some(f) = model.file(path).filter(|f| f.error.is_none()) {
+    if let Some(f) = model.file(path).filter(|f| f.error.is_none() && !f.mode.is_empty()) {
         let mode = octal_mode(&f.mode).unwrap_or_else(|| f.mode.clone());
         values.push(("socket_owner", f.owner.clone()));
         values.push(("socket_group", f.group.clone()));
