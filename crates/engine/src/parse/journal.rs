@@ -262,6 +262,8 @@ fn app_spec(ident: &str) -> Option<&'static KindSpec> {
         Kind::UwsgiLog
     } else if ident == "node" || ident.starts_with("pm2") || ident == "nodejs" {
         Kind::NodeLog
+    } else if ident == "haproxy" || ident == "traefik" {
+        Kind::LoadBalancerLog
     } else {
         return None;
     };

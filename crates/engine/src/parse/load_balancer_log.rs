@@ -1,5 +1,6 @@
 //! A load balancer's own log: Google Cloud's (`statusDetails`, as shown by Logs Explorer or as
-//! JSON), the AWS ALB/ELB access log line, and Traefik's error lines (`'502 Bad Gateway' caused
+//! JSON), the AWS ALB/ELB access log line, HAProxy's HTTP log line (`fe be/srv
+//! Tq/Tw/Tc/Tr/Ta 503 217 - - SC-- ...`, bare or under a syslog header), and Traefik's error lines (`'502 Bad Gateway' caused
 //! by: dial tcp 172.20.0.5:80: connect: connection refused`). A 502 the load balancer made itself
 //! (its target answered nothing) is recorded as an `ErrorPage` fact of that producer, with the
 //! reason it logged.
@@ -16,7 +17,7 @@ pub const SPEC: KindSpec = KindSpec {
     embeds: &[],
     command: no_command,
     file: |path| path.contains("elasticloadbalancing") || path.ends_with(".log.gz") && path.contains("elb"),
-    line: Some(|l| is_alb_line(l) || traefik_error(l).is_some()),
+    line: Some(|l| is_alb_line(l) || traefik_error(l).is_some() || haproxy_fields(l).is_some()),
     block: |lines| {
         let gcp = lines.iter().any(|l| {
             l.contains("loadbalancing.type.LoadBalancerLogEntry") || l.trim_start().starts_with("statusDetails")
@@ -24,7 +25,9 @@ pub const SPEC: KindSpec = KindSpec {
         if gcp {
             0.95
         } else {
-            share_of_lines(lines, |l| is_alb_line(l) || traefik_error(l).is_some())
+            share_of_lines(lines, |l| {
+                is_alb_line(l) || traefik_error(l).is_some() || haproxy_fields(l).is_some()
+            })
         }
     },
     parse,
@@ -74,6 +77,53 @@ fn traefik_error(text: &str) -> Option<(u16, String)> {
     (500..600).contains(&status).then_some((status, reason))
 }
 
+/// HAProxy's HTTP log line: `client:port [date] frontend backend/server Tq/Tw/Tc/Tr/Ta status
+/// bytes req_cookie res_cookie FLAGS ...`: the status, the server and the termination state.
+fn haproxy_fields(text: &str) -> Option<(u16, String, String)> {
+    let inner = crate::parse::wrapped::unwrap(text).inner;
+    let words: Vec<&str> = inner.split_whitespace().take(11).collect();
+    let client = words.first()?;
+    if !(client.contains(':') && words.get(1)?.starts_with('[')) {
+        return None;
+    }
+    // The date may hold no space (`[21/Nov/2026:19:00:00.123]`).
+    let at = words.iter().position(|w| w.ends_with(']'))?;
+    let server = words.get(at + 2)?;
+    let timers = words.get(at + 3)?;
+    if !server.contains('/') || timers.split('/').count() != 5 {
+        return None;
+    }
+    if !timers
+        .split('/')
+        .all(|t| t.trim_start_matches(['+', '-']).bytes().all(|b| b.is_ascii_digit()))
+    {
+        return None;
+    }
+    let status = words.get(at + 4)?.parse().ok()?;
+    let flags = words.get(at + 8)?;
+    (flags.len() == 4).then(|| (status, server.to_string(), flags.to_string()))
+}
+
+/// What HAProxy's termination state says about a response it made itself.
+fn haproxy_reason(flags: &str, server: &str) -> String {
+    let target = server.split_once('/').map_or(server, |(_, s)| s);
+    let at = if target == "<NOSRV>" {
+        "no server of the backend was available".to_string()
+    } else {
+        format!("server {target}")
+    };
+    match &flags[..2] {
+        "SC" => format!("HAProxy could not connect: {at} refused or reset the connection (SC)"),
+        "sC" => format!("HAProxy's connection to {at} timed out (sC)"),
+        "sH" => format!("{at} did not send its response headers in time (sH)"),
+        "SH" => format!("{at} closed the connection or sent an invalid response before its headers (SH)"),
+        "PH" => format!("HAProxy rejected {at}'s response headers as invalid (PH)"),
+        "SD" => format!("{at} aborted the response mid-body (SD)"),
+        _ if target == "<NOSRV>" => at,
+        other => format!("termination state {other} for {at}"),
+    }
+}
+
 /// True for an ALB/ELB access log line.
 pub fn is_alb_line(text: &str) -> bool {
     alb_fields(text).is_some()
@@ -102,6 +152,21 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
                         } else {
                             format!("the target answered {target}")
                         }),
+                    })),
+                });
+            }
+            continue;
+        }
+        if let Some((status, server, flags)) = haproxy_fields(t) {
+            // A response the server sent (`----`) is not HAProxy's own; nor is a success.
+            if (500..600).contains(&status) && flags != "----" {
+                out.facts.push(FactAt {
+                    span: line.span,
+                    fact: Fact::ErrorPage(Box::new(ErrorPageInfo {
+                        status: Some(status),
+                        producer: "haproxy".into(),
+                        version: None,
+                        detail: Some(haproxy_reason(&flags, &server)),
                     })),
                 });
             }
@@ -160,6 +225,34 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reads_haproxy_http_log_lines() {
+        let text = "Nov 21 19:00:00 lb1 haproxy[811]: 203.0.113.5:51000 [21/Nov/2026:19:00:00.123] fe_https~ be_web/web1 0/0/-1/-1/3002 503 217 - - SC-- 1/1/0/0/3 0/0 \"GET / HTTP/1.1\"\n10.0.0.1:40000 [21/Nov/2026:19:00:01.000] fe be/<NOSRV> 0/-1/-1/-1/0 503 217 - - SC-- 1/1/0/0/0 0/0 \"GET / HTTP/1.1\"\n10.0.0.1:40001 [21/Nov/2026:19:00:02.000] fe be/web2 0/0/1/30001/30002 504 194 - - sH-- 1/1/0/0/0 0/0 \"GET /slow HTTP/1.1\"\n10.0.0.1:40002 [21/Nov/2026:19:00:03.000] fe be/web2 0/0/1/5/6 502 300 - - ---- 1/1/0/0/0 0/0 \"GET /x HTTP/1.1\"\n";
+        let parsed = parse(&ParseContext::new(text, 0));
+        assert!(parsed.unread.is_empty(), "{parsed:?}");
+        let details: Vec<(Option<u16>, String)> = parsed
+            .facts
+            .iter()
+            .map(|f| match &f.fact {
+                Fact::ErrorPage(p) if p.producer == "haproxy" => (p.status, p.detail.clone().unwrap_or_default()),
+                _ => panic!(),
+            })
+            .collect();
+        assert_eq!(
+            details.len(),
+            3,
+            "the server's own 502 (----) is not HAProxy's: {details:?}"
+        );
+        assert!(details[0].1.contains("server web1 refused"), "{}", details[0].1);
+        assert!(
+            details[1].1.starts_with("HAProxy could not connect: no server"),
+            "{}",
+            details[1].1
+        );
+        assert_eq!(details[2].0, Some(504));
+        assert!(details[2].1.contains("(sH)"));
+    }
 
     #[test]
     fn reads_traefik_error_lines() {

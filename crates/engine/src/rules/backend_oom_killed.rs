@@ -5,7 +5,8 @@
 //! The kernel's `Out of memory: Killed process N (php-fpm8.3|gunicorn|node...)` or `invoked
 //! oom-killer`; PHP-FPM's `child N exited on signal 9 (SIGKILL)` (FPM never sends SIGKILL
 //! itself); gunicorn's `Worker (pid:N) was sent SIGKILL! Perhaps out of memory?`; uWSGI's
-//! `killed by signal 9`. Stronger with nginx losing connections before the response header at
+//! `killed by signal 9`; a Kubernetes container `OOMKilled` at its memory limit (`kubectl
+//! describe pod`'s `Last State`, `kubectl get pods`). Stronger with nginx losing connections before the response header at
 //! the time, and with `free` showing little memory available and no swap.
 //!
 //! ## Why it matters
@@ -19,7 +20,7 @@
 //! time limit: `upstream-crash`); no nginx failure at that time.
 
 use crate::cause::Cause;
-use crate::facts::{AppEvent, FpmClass, FpmEvent, KernelEvent, MemoryUsage, OomKill};
+use crate::facts::{AppEvent, FpmClass, FpmEvent, KernelEvent, KubeObject, MemoryUsage, OomKill};
 use crate::model::Model;
 use crate::model::time::first_near;
 use crate::number::fixed;
@@ -98,6 +99,54 @@ fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
             false,
         ));
     }
+    // Kubernetes: a container killed at its memory limit (`Last State: Terminated, Reason:
+    // OOMKilled` in `kubectl describe pod`, `OOMKilled` in `kubectl get pods`).
+    let mut pod_kill: Option<(String, String, Option<String>)> = None; // container, pod, limit
+    for o in model.all::<KubeObject>().filter(|o| o.object == "pod") {
+        for (key, value) in &o.fields {
+            let container = key.strip_prefix("Containers.").and_then(|k| {
+                k.strip_suffix(".Last State.Reason")
+                    .or_else(|| k.strip_suffix(".State.Reason"))
+            });
+            let oom_here = match container {
+                Some(_) => value.trim() == "OOMKilled",
+                None => matches!(key.as_str(), "STATUS" | "Status") && value.trim() == "OOMKilled",
+            };
+            if !oom_here {
+                continue;
+            }
+            let c = container.unwrap_or("").to_string();
+            let field = |suffix: &str| {
+                o.fields
+                    .iter()
+                    .find(|(k, _)| *k == format!("Containers.{c}.{suffix}"))
+                    .map(|(_, v)| v.trim().to_string())
+            };
+            let limit = field("Limits.memory");
+            let restarts = field("Restart Count").or_else(|| {
+                o.fields
+                    .iter()
+                    .find(|(k, _)| k == "RESTARTS")
+                    .map(|(_, v)| v.trim().to_string())
+            });
+            let what = if c.is_empty() {
+                format!("pod {}", o.name)
+            } else {
+                format!("container {c} of pod {}", o.name)
+            };
+            let mut note = format!("the {what} was OOMKilled");
+            if let Some(l) = &limit {
+                note.push_str(&format!(" at its memory limit {l}"));
+            }
+            if let Some(r) = restarts.filter(|r| r != "0") {
+                note.push_str(&format!(
+                    ", restarted {r} times: each restart drops the requests it held"
+                ));
+            }
+            kills.push((o.artifact, o.span, note, None, true));
+            pod_kill.get_or_insert((if c.is_empty() { o.name.clone() } else { c }, o.name.clone(), limit));
+        }
+    }
     if kills.is_empty() {
         return;
     }
@@ -119,7 +168,20 @@ fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
     } else {
         format!("{process} workers are killed with SIGKILL mid-request: the host is likely out of memory")
     };
+    let title = match &pod_kill {
+        Some((container, _, limit)) if model.all::<OomKill>().next().is_none() => format!(
+            "The container {container} is killed at its memory limit{} (OOMKilled): requests in flight fail",
+            limit.as_deref().map_or(String::new(), |l| format!(" of {l}"))
+        ),
+        _ => title,
+    };
     let mut d = Draft::new(Cause::ServerOverload, confidence, title);
+    if let Some((container, pod, limit)) = &pod_kill {
+        d.value("container", container.as_str()).value("pod", pod.as_str());
+        if let Some(l) = limit {
+            d.value("memory_limit", l.as_str());
+        }
+    }
     for (a, s, n, _, _) in kills.iter().take(4) {
         d.support(*a, *s, n.clone());
     }

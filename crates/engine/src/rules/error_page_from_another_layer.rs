@@ -3,7 +3,8 @@
 //!
 //! ## What it looks for
 //! A 5xx response whose `Server:` header or page names another producer (`cloudflare` with
-//! `cf-ray`, `awselb/2.0`, Google's front end, `envoy`, HAProxy, Varnish...), corroborated by the
+//! `cf-ray`, `awselb/2.0`, Google's front end, `envoy`, HAProxy, Varnish...) or a layer's own log
+//! line (ALB, Google Cloud, HAProxy, Traefik), corroborated by the
 //! server side: nginx's access log without 5xx (or nothing for the failing period), an error log
 //! with nothing that makes a 502, and a direct request to the origin answering 2xx.
 //!
@@ -41,6 +42,7 @@ fn label(producer: &str) -> &str {
         "cloudfront" => "CloudFront",
         "ingress-default-backend" => "the ingress default backend",
         "traefik" => "Traefik",
+        "haproxy" => "HAProxy",
         other => other,
     }
 }
@@ -120,7 +122,11 @@ fn check(model: &Model<'_>, out: &mut Vec<Draft>) {
         .value("layer", producer.clone())
         .value("status", status.to_string());
     // 521/522/523: the layer reports the origin itself unreachable; the origin is the lead.
-    if matches!((producer.as_str(), status), ("cloudflare", 521..=523)) {
+    // The same when HAProxy or Traefik logs that it could not connect to its server.
+    let layer_could_not_connect = page_detail
+        .as_deref()
+        .is_some_and(|d| d.contains("(SC)") || d.contains("(sC)") || d.contains("connection refused"));
+    if matches!((producer.as_str(), status), ("cloudflare", 521..=523)) || layer_could_not_connect {
         confidence -= 0.15;
     }
     if let (Some(h), Some(p)) = (&from_header, &from_page)
