@@ -133,7 +133,7 @@ kinds! {
     NodeLog = "node-log", "Node.js log";
     /// gunicorn (`gunicorn.conf.py`) or uWSGI (`uwsgi.ini`) configuration.
     AppServerConfig = "app-server-config", "gunicorn / uWSGI configuration";
-    /// A cloud load balancer's request log (Google Cloud, AWS ALB/ELB access log).
+    /// A load balancer's own log (Google Cloud, AWS ALB/ELB access log, HAProxy, Traefik).
     LoadBalancerLog = "load-balancer-log", "load balancer log";
     /// Connectivity probes: `ping`, `ip neigh`, `nc -zv`, `telnet`, `traceroute`.
     Probe = "probe", "ping / nc / telnet output";

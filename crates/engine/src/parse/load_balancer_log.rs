@@ -129,6 +129,19 @@ pub fn is_alb_line(text: &str) -> bool {
     alb_fields(text).is_some()
 }
 
+/// The fact of a 5xx the load balancer `producer` made itself.
+fn page(span: Span, status: Option<u16>, producer: &str, detail: Option<String>) -> FactAt {
+    FactAt {
+        span,
+        fact: Fact::ErrorPage(Box::new(ErrorPageInfo {
+            status,
+            producer: producer.into(),
+            version: None,
+            detail,
+        })),
+    }
+}
+
 /// Parses a load balancer log.
 pub fn parse(cx: &ParseContext<'_>) -> Parsed {
     let mut out = Parsed::default();
@@ -140,48 +153,26 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
         }
         if let Some((status, target)) = alb_fields(t) {
             if (500..600).contains(&status) {
-                let made_here = target == "-";
-                out.facts.push(FactAt {
-                    span: line.span,
-                    fact: Fact::ErrorPage(Box::new(ErrorPageInfo {
-                        status: Some(status),
-                        producer: "aws-elb".into(),
-                        version: None,
-                        detail: Some(if made_here {
-                            "the target sent no response (target status -)".into()
-                        } else {
-                            format!("the target answered {target}")
-                        }),
-                    })),
-                });
+                let detail = if target == "-" {
+                    "the target sent no response (target status -)".into()
+                } else {
+                    format!("the target answered {target}")
+                };
+                out.facts.push(page(line.span, Some(status), "aws-elb", Some(detail)));
             }
             continue;
         }
         if let Some((status, server, flags)) = haproxy_fields(t) {
             // A response the server sent (`----`) is not HAProxy's own; nor is a success.
             if (500..600).contains(&status) && flags != "----" {
-                out.facts.push(FactAt {
-                    span: line.span,
-                    fact: Fact::ErrorPage(Box::new(ErrorPageInfo {
-                        status: Some(status),
-                        producer: "haproxy".into(),
-                        version: None,
-                        detail: Some(haproxy_reason(&flags, &server)),
-                    })),
-                });
+                let detail = haproxy_reason(&flags, &server);
+                out.facts.push(page(line.span, Some(status), "haproxy", Some(detail)));
             }
             continue;
         }
         if let Some((status, reason)) = traefik_error(t) {
-            out.facts.push(FactAt {
-                span: line.span,
-                fact: Fact::ErrorPage(Box::new(ErrorPageInfo {
-                    status: Some(status),
-                    producer: "traefik".into(),
-                    version: None,
-                    detail: Some(format!("Traefik could not get a response from its backend: {reason}")),
-                })),
-            });
+            let detail = format!("Traefik could not get a response from its backend: {reason}");
+            out.facts.push(page(line.span, Some(status), "traefik", Some(detail)));
             continue;
         }
         // Google Cloud: `status: 502`, `statusDetails: "backend_connection_closed..."` (YAML-ish
@@ -209,15 +200,7 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
     if let Some((span, status, detail)) = gcp
         && (status.is_some_and(|s| s >= 500) || detail.is_some())
     {
-        out.facts.push(FactAt {
-            span,
-            fact: Fact::ErrorPage(Box::new(ErrorPageInfo {
-                status,
-                producer: "google-lb".into(),
-                version: None,
-                detail,
-            })),
-        });
+        out.facts.push(page(span, status, "google-lb", detail));
     }
     out
 }
