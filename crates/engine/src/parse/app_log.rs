@@ -51,6 +51,14 @@ pub(crate) fn run(cx: &ParseContext<'_>, read: impl Fn(&str, &Unwrapped<'_>, &St
         if u.inner.trim().is_empty() {
             continue;
         }
+        if let Some(container) = wrapped::compose_exit(line.text) {
+            out.facts.push(FactAt {
+                span: line.span,
+                fact: Fact::Container(Box::new(container)),
+            });
+            state = State::default();
+            continue;
+        }
         match read(line.text, &u, &state) {
             Read::Event { mut event, trace } => {
                 let mut span = line.span;

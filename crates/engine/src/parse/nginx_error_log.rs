@@ -147,7 +147,13 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
             }
             None => {
                 wrapped = None;
-                out.unread.push(line.span);
+                match crate::parse::wrapped::compose_exit(text) {
+                    Some(container) => out.facts.push(FactAt {
+                        span: line.span,
+                        fact: Fact::Container(Box::new(container)),
+                    }),
+                    None => out.unread.push(line.span),
+                }
             }
         }
     }

@@ -1,5 +1,5 @@
 //! Unwrapping of log lines that reached a paste through another tool: docker compose
-//! (`web-1  | `), pm2 (`0|app  | `), `kubectl logs --prefix` (`[pod/web-1/nginx] `),
+//! (`web-1  | `, and its own `web-1 exited with code 1` lines), pm2 (`0|app  | `), `kubectl logs --prefix` (`[pod/web-1/nginx] `),
 //! `docker logs -t` timestamps, syslog and journald headers (`Nov 21 10:00:00 host ident[pid]: `).
 //!
 //! Shared by the log parsers of application servers, PHP-FPM and access logs, so that each of
@@ -50,6 +50,20 @@ fn strip_kubectl_prefix(text: &str) -> &str {
     text
 }
 
+/// docker compose's own line when a container stops, printed among the logs it shows:
+/// `app-1 exited with code 1` (compose v2) or `proj_app_1 exited with code 137` (v1). The
+/// container, as stopped.
+pub(crate) fn compose_exit(text: &str) -> Option<crate::facts::Container> {
+    let (name, code) = text.trim().split_once(" exited with code ")?;
+    let code: i32 = code.trim().parse().ok()?;
+    (!name.is_empty() && !name.contains(char::is_whitespace)).then(|| crate::facts::Container {
+        name: name.to_string(),
+        status: format!("Exited ({code})"),
+        running: false,
+        ..Default::default()
+    })
+}
+
 /// A syslog header `Mon DD HH:MM:SS host ident[pid]: ` was present and named `ident`.
 pub(crate) fn ident_starts_with(u: &Unwrapped<'_>, prefixes: &[&str]) -> bool {
     u.ident.is_some_and(|i| prefixes.iter().any(|p| i.starts_with(p)))
@@ -58,6 +72,21 @@ pub(crate) fn ident_starts_with(u: &Unwrapped<'_>, prefixes: &[&str]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reads_compose_exit_lines() {
+        let c = compose_exit("app-1 exited with code 1").expect("a container");
+        assert_eq!(
+            (c.name.as_str(), c.status.as_str(), c.running),
+            ("app-1", "Exited (1)", false)
+        );
+        assert_eq!(
+            compose_exit("shop_web_1 exited with code 137").map(|c| c.status),
+            Some("Exited (137)".into())
+        );
+        assert!(compose_exit("the app exited with code 1").is_none());
+        assert!(compose_exit("app-1 exited with code one").is_none());
+    }
 
     #[test]
     fn strips_each_wrapper() {
