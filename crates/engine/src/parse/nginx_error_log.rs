@@ -25,8 +25,8 @@ pub const SPEC: KindSpec = KindSpec {
         let name = path.rsplit('/').next().unwrap_or(path);
         name.contains("error.log") || name.contains("error_log") || (name.ends_with(".log") && name.contains("error"))
     },
-    line: Some(is_error_line),
-    block: |lines| share_of_lines(lines, is_error_line),
+    line: Some(|l| is_error_line(l) || is_entrypoint_line(l)),
+    block: |lines| share_of_lines(lines, |l| is_error_line(l) || is_entrypoint_line(l)),
     parse,
 };
 
@@ -152,6 +152,7 @@ pub fn parse(cx: &ParseContext<'_>) -> Parsed {
                         span: line.span,
                         fact: Fact::Container(Box::new(container)),
                     }),
+                    None if is_entrypoint_line(text) => {}
                     None => out.unread.push(line.span),
                 }
             }
@@ -205,6 +206,29 @@ fn is_ignorable(text: &str) -> bool {
     }
     let t = text.trim();
     t.is_empty() || t.chars().all(|c| c == '.' || c == '…' || c == '-' || c == ' ') || t == "[...]" || t == "(...)"
+}
+
+/// The start-up lines of the official nginx image's entrypoint, as `docker logs` shows them
+/// before nginx's own (`/docker-entrypoint.sh: Configuration complete; ready for start up`,
+/// `10-listen-on-ipv6-by-default.sh: info: ...`): known framing, nothing to read.
+pub fn is_entrypoint_line(text: &str) -> bool {
+    let t = unwrap_prefixes(text).0.trim();
+    if let Some(rest) = t.strip_prefix("/docker-entrypoint.sh: ") {
+        return rest.contains("/docker-entrypoint.d/") || rest.starts_with("Configuration complete");
+    }
+    let Some((script, rest)) = t.split_once(": ") else {
+        return false;
+    };
+    let (number, name) = script.split_once('-').unwrap_or(("", ""));
+    number.len() == 2
+        && number.bytes().all(|b| b.is_ascii_digit())
+        && (name.ends_with(".sh") || name.ends_with(".envsh"))
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
+        && ["info:", "error:", "warn:", "warning:"]
+            .iter()
+            .any(|l| rest.starts_with(l))
 }
 
 /// A FastCGI stderr entry is closed once its tail (` while ...` or `, client: `) follows the
@@ -1344,6 +1368,25 @@ fn holds_at(bytes: &[u8], at: usize, part: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_nginx_images_entrypoint_lines_are_framing() {
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/rules/loopback-upstream-inside-container/entrypoint-lines/compose-logs.txt"
+        ))
+        .expect("fixture");
+        let parsed = parse(&ParseContext::new(&text, 0));
+        assert!(parsed.unread.is_empty(), "{:?}", parsed.unread);
+        assert!(is_entrypoint_line(
+            "nginx-1  | /docker-entrypoint.sh: Configuration complete; ready for start up"
+        ));
+        assert!(is_entrypoint_line(
+            "20-envsubst-on-templates.sh: info: Running envsubst on /etc/nginx/templates/default.conf.template"
+        ));
+        assert!(!is_entrypoint_line("/docker-entrypoint.sh: exec gunicorn app:app"));
+        assert!(!is_entrypoint_line("10-steps.sh: hello"));
+    }
 
     fn one(text: &str) -> ErrorEvent {
         parse_line(text).unwrap_or_else(|| panic!("not parsed: {text}"))
