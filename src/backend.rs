@@ -39,7 +39,7 @@ impl Backend {
     /// The Web Worker, started from its loader script (a path relative to the page).
     pub fn worker(loader: &'static str) -> Backend {
         Backend {
-            spawn: Rc::new(move |on: Callback<Response>| Box::new(WorkerChannel::new(loader, on)) as Box<dyn Channel>),
+            spawn: Rc::new(move |on: Callback<Response>| WorkerChannel::start(loader, on)),
             restartable: true,
         }
     }
@@ -61,33 +61,27 @@ impl Backend {
 /// The Web Worker: requests and responses are postcard bytes ([`crate::protocol`]); requests wait
 /// until the worker says it listens. Dropping the channel terminates the worker (and whatever it was doing).
 struct WorkerChannel {
-    worker: Option<web_sys::Worker>,
+    worker: web_sys::Worker,
     /// Requests held until the worker is ready (`None` once it is).
     pending: Rc<RefCell<Option<Vec<Vec<u8>>>>>,
-    _onmessage: Option<wasm_bindgen::closure::Closure<dyn FnMut(web_sys::MessageEvent)>>,
-    _onerror: Option<wasm_bindgen::closure::Closure<dyn FnMut(web_sys::Event)>>,
+    _onmessage: wasm_bindgen::closure::Closure<dyn FnMut(web_sys::MessageEvent)>,
+    _onerror: wasm_bindgen::closure::Closure<dyn FnMut(web_sys::Event)>,
 }
 
 impl WorkerChannel {
+    /// The worker's channel, or one that answers every request with `Failed` when the browser
+    /// cannot create the worker.
     #[cfg(target_arch = "wasm32")]
-    fn new(loader: &str, on: Callback<Response>) -> WorkerChannel {
+    fn start(loader: &str, on: Callback<Response>) -> Box<dyn Channel> {
         use crate::protocol::{decode, post};
         use wasm_bindgen::JsCast;
         use wasm_bindgen::closure::Closure;
-        let pending: Rc<RefCell<Option<Vec<Vec<u8>>>>> = Rc::new(RefCell::new(Some(Vec::new())));
         let options = web_sys::WorkerOptions::new();
         options.set_type(web_sys::WorkerType::Module);
         let Ok(worker) = web_sys::Worker::new_with_options(loader, &options) else {
-            on.emit(Response::Failed {
-                reason: "this browser could not start the analyser's worker".into(),
-            });
-            return WorkerChannel {
-                worker: None,
-                pending,
-                _onmessage: None,
-                _onerror: None,
-            };
+            return Box::new(Unavailable { on });
         };
+        let pending: Rc<RefCell<Option<Vec<Vec<u8>>>>> = Rc::new(RefCell::new(Some(Vec::new())));
         let on_error = on.clone();
         let onmessage = {
             let (worker, pending) = (worker.clone(), pending.clone());
@@ -118,22 +112,17 @@ impl WorkerChannel {
         worker.set_onerror(Some(onerror.as_ref().unchecked_ref()));
         // The page's own compiled module: the worker starts without fetching or compiling it.
         let _ = worker.post_message(&wasm_bindgen::module());
-        WorkerChannel {
-            worker: Some(worker),
+        Box::new(WorkerChannel {
+            worker,
             pending,
-            _onmessage: Some(onmessage),
-            _onerror: Some(onerror),
-        }
+            _onmessage: onmessage,
+            _onerror: onerror,
+        })
     }
 
     #[cfg(not(target_arch = "wasm32"))]
-    fn new(_loader: &str, _on: Callback<Response>) -> WorkerChannel {
-        WorkerChannel {
-            worker: None,
-            pending: Rc::default(),
-            _onmessage: None,
-            _onerror: None,
-        }
+    fn start(_loader: &str, on: Callback<Response>) -> Box<dyn Channel> {
+        Box::new(Unavailable { on })
     }
 }
 
@@ -142,18 +131,34 @@ impl Channel for WorkerChannel {
         let bytes = crate::protocol::encode(&request);
         if let Some(queue) = self.pending.borrow_mut().as_mut() {
             queue.push(bytes);
-        } else if let Some(worker) = &self.worker {
+        } else {
             let (array, transfer) = crate::protocol::post::transferable(&bytes);
-            let _ = worker.post_message_with_transfer(&array, &transfer);
+            let _ = self.worker.post_message_with_transfer(&array, &transfer);
         }
     }
 }
 
 impl Drop for WorkerChannel {
     fn drop(&mut self) {
-        if let Some(worker) = &self.worker {
-            worker.terminate();
-        }
+        self.worker.terminate();
+    }
+}
+
+/// No worker could be created (a Content-Security-Policy or a browser without module workers):
+/// every request is answered `Failed`, so the page says so instead of waiting.
+struct Unavailable {
+    on: Callback<Response>,
+}
+
+impl Channel for Unavailable {
+    fn send(&self, _request: Request) {
+        let on = self.on.clone();
+        // Later, as a worker would answer, never inside the caller's own update.
+        yew::platform::spawn_local(async move {
+            on.emit(Response::Failed {
+                reason: "this browser could not start the analyser's worker".into(),
+            });
+        });
     }
 }
 

@@ -43,6 +43,11 @@ async fn wait_for(root: &Element, selector: &str) -> Element {
 
 /// Mounts the app (fresh storage, no fragment) in a new element.
 async fn mount() -> (Element, yew::AppHandle<App>) {
+    mount_with(Backend::inline()).await
+}
+
+/// [`mount`] with another analyser.
+async fn mount_with(backend: Backend) -> (Element, yew::AppHandle<App>) {
     let window = web_sys::window().unwrap();
     window.local_storage().unwrap().unwrap().clear().unwrap();
     let href = window.location().href().unwrap();
@@ -53,9 +58,7 @@ async fn mount() -> (Element, yew::AppHandle<App>) {
         .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(bare));
     let root = document().create_element("div").unwrap();
     document().body().unwrap().append_child(&root).unwrap();
-    let props = AppProps {
-        backend: Backend::inline(),
-    };
+    let props = AppProps { backend };
     let handle = yew::Renderer::<App>::with_root_and_props(root.clone(), props).render();
     wait_for(&root, "#pastes-heading").await;
     (root, handle)
@@ -115,6 +118,19 @@ async fn typing_an_error_line_shows_the_cause_its_evidence_and_its_fix() {
     let piece = wait_for(&root, ".piece").await;
     assert_eq!(piece.get_attribute("data-kind").as_deref(), Some("nginx-error-log"));
     assert!(piece.text_content().unwrap().contains("all read"));
+    unmount(root, handle).await;
+}
+
+#[wasm_bindgen_test]
+async fn a_worker_the_browser_cannot_create_ends_the_wait_with_a_message() {
+    // An invalid URL makes `new Worker` throw, as a Content-Security-Policy would.
+    let (root, handle) = mount_with(Backend::worker("http://[")).await;
+    type_into(&query(&root, "textarea.paste").unwrap(), MISSING_SOCKET).await;
+    let notice = wait_for(&root, "#notice.error").await;
+    let text = notice.text_content().unwrap();
+    assert!(text.contains("could not start the analyser's worker"), "{text}");
+    sleep(Duration::from_millis(300)).await;
+    assert!(query(&root, "#busy").is_none(), "nothing is left analysing");
     unmount(root, handle).await;
 }
 

@@ -176,8 +176,8 @@ impl<'a> Model<'a> {
         }
         for e in self.all::<FpmEvent>() {
             let error = matches!(e.level.as_deref(), Some("ERROR" | "ALERT"));
-            let bind;
-            let config;
+            // A note built for this event (the others are constant).
+            let built;
             let note = match e.class {
                 FpmClass::InitializationFailed => "PHP-FPM failed to initialise: it is not running",
                 FpmClass::UnableToBind => {
@@ -187,11 +187,11 @@ impl<'a> Model<'a> {
                         Some(2) => " (its directory does not exist)",
                         _ => "",
                     };
-                    bind = format!(
+                    built = format!(
                         "PHP-FPM cannot bind {}{why}, so it does not start",
                         e.address.as_deref().unwrap_or("its listening socket")
                     );
-                    bind.as_str()
+                    built.as_str()
                 }
                 FpmClass::AnotherInstance => "PHP-FPM refuses to start: another instance holds its socket",
                 FpmClass::CannotGetUid => "PHP-FPM cannot start: a user or group of the pool does not exist",
@@ -200,7 +200,7 @@ impl<'a> Model<'a> {
                 FpmClass::ConfigError if error => {
                     // The first error names the file, line and entry; the follow-up lines
                     // ("failed to load configuration file") only repeat that it failed.
-                    config = if e.message.starts_with("failed to load configuration") {
+                    built = if e.message.starts_with("failed to load configuration") {
                         "PHP-FPM's configuration has an error, so it does not start".to_string()
                     } else {
                         format!(
@@ -208,7 +208,7 @@ impl<'a> Model<'a> {
                             e.message
                         )
                     };
-                    config.as_str()
+                    built.as_str()
                 }
                 FpmClass::ChildFailedToInitialize => "PHP-FPM's workers die at start-up",
                 _ => continue,

@@ -81,6 +81,10 @@ fn traefik_error(text: &str) -> Option<(u16, String)> {
 /// bytes req_cookie res_cookie FLAGS ...`: the status, the server and the termination state.
 fn haproxy_fields(text: &str) -> Option<(u16, String, String)> {
     let inner = crate::parse::wrapped::unwrap(text).inner;
+    // Cheap refusal first: this runs on every line while a paste is split into pieces.
+    if !inner.contains(" [") || !inner.contains('/') {
+        return None;
+    }
     let words: Vec<&str> = inner.split_whitespace().take(11).collect();
     let client = words.first()?;
     if !(client.contains(':') && words.get(1)?.starts_with('[')) {
